@@ -10,9 +10,5 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$w
   npm install -g --no-fund --no-audit "pnpm@$want" >/dev/null
 fi
 
-# CI installs from the committed lockfile exactly; a developer's machine may refresh it.
-if [ "${CI:-}" = "true" ]; then
-  pnpm install --frozen-lockfile
-else
-  pnpm install
-fi
+# Install exactly what the committed lockfile says (after changing dependencies, run `pnpm install`).
+pnpm install --frozen-lockfile
