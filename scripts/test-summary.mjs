@@ -1,6 +1,6 @@
 // Adds up the vitest JSON reports of every workspace package into one closing line
 // ("N passed, N failed, N skipped"), so that a CI log says in one place what ran.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -20,7 +20,9 @@ for (const group of ['packages', 'apps', 'benchmarks']) {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-    console.log(`${group}/${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+    console.log(
+      `${group}/${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
+    );
   }
 }
 if (reports === 0) {
