@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Receiver, Sender } from 'ws';
 import { FrameSerializer, Opcode, type Role } from '../src/index.js';
 import { concat, recordingParser, utf8 } from './recorder.js';
+import { Receiver, Sender } from './ws-internals.js';
 
 type Received = {
   kind: string;
