@@ -3,7 +3,7 @@ import type { Opcode } from './opcodes.js';
 import { type FrameSerializer, headerLength } from './serializer.js';
 
 export interface FrameBatchOptions {
-  /** Size of the buffers small frames are packed into (default 16 KiB). */
+  /** Size of the buffers small frames are packed into (default 64 KiB: each new buffer has a fixed cost). */
   chunkSize?: number;
   /**
    * Unmasked payloads above this size are not copied: the batch holds them as chunks of their own
@@ -31,7 +31,7 @@ export class FrameBatch {
 
   constructor(serializer: FrameSerializer, options: FrameBatchOptions = {}) {
     this.serializer = serializer;
-    this.chunkSize = options.chunkSize ?? 16 * 1024;
+    this.chunkSize = options.chunkSize ?? 64 * 1024;
     this.copyThreshold = options.copyThreshold ?? 16 * 1024;
     this.allocate = options.allocate ?? defaultAllocate;
     this.buffer = new Uint8Array(0);

@@ -1,7 +1,7 @@
 import { type Allocate, defaultAllocate } from './allocate.js';
 import { CloseCode, isValidCloseCode } from './close-codes.js';
 import { FrameError, type FrameErrorCode } from './errors.js';
-import { unmaskInto } from './mask.js';
+import { maskInPlace, unmaskInto } from './mask.js';
 import { type DataOpcode, Opcode } from './opcodes.js';
 import { isValidUtf8, Utf8Validator } from './utf8.js';
 
@@ -31,6 +31,13 @@ export interface ParserOptions {
   maxFragments?: number;
   /** Allocator for payload buffers (default: `Buffer.allocUnsafe` where it exists). */
   allocate?: Allocate;
+  /**
+   * Hand over each pushed chunk (default false). A message that arrives whole in one chunk is then
+   * unmasked inside that chunk and delivered as a view of it, with no allocation and no copy, as
+   * `ws` does. Only for callers that get a fresh buffer per read (`'data'` events) and never touch
+   * it again; a reused read buffer needs the default, which copies every payload out.
+   */
+  inPlace?: boolean;
 }
 
 export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
@@ -60,8 +67,9 @@ enum State {
  * many frames at once); it calls the handler for every complete message, ping, pong and close, and
  * once with an error on the first protocol violation, after which it ignores all input.
  *
- * Pushed chunks are never kept nor modified: a caller may reuse one read buffer for every read.
- * Payloads are unmasked straight from the chunk into their own buffer in one pass.
+ * By default pushed chunks are never kept nor modified: a caller may reuse one read buffer for every
+ * read. Payloads are unmasked straight from the chunk into their own buffer in one pass. With
+ * `inPlace`, whole messages are instead unmasked inside the chunk and delivered as views of it.
  *
  * @example
  * const parser = new FrameParser({ role: 'server' }, {
@@ -76,6 +84,7 @@ export class FrameParser {
   private readonly maxMessageSize: number;
   private readonly maxFragments: number;
   private readonly allocate: Allocate;
+  private readonly inPlace: boolean;
 
   private state = State.Header;
 
@@ -106,6 +115,7 @@ export class FrameParser {
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.maxFragments = options.maxFragments ?? DEFAULT_MAX_FRAGMENTS;
     this.allocate = options.allocate ?? defaultAllocate;
+    this.inPlace = options.inPlace ?? false;
   }
 
   /** True once a close frame or an error ended the stream. */
@@ -150,8 +160,14 @@ export class FrameParser {
     // Fast path: a whole unfragmented data message that is all in this chunk.
     const length = this.remaining;
     if (this.fin && this.opcode !== Opcode.Continuation && this.opcode < 8 && end - pos >= length) {
-      const payload = this.allocate(length);
-      this.copyPayload(chunk, pos, payload, 0, length);
+      let payload: Uint8Array;
+      if (this.inPlace) {
+        payload = chunk.subarray(pos, pos + length);
+        if (this.expectMask) maskInPlace(payload, 0, length, this.mask);
+      } else {
+        payload = this.allocate(length);
+        this.copyPayload(chunk, pos, payload, 0, length);
+      }
       this.remaining = 0;
       this.messageOpcode = 0;
       this.fragments = 0;

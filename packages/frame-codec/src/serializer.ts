@@ -35,6 +35,8 @@ export class FrameSerializer {
   readonly masked: boolean;
   private readonly allocate: Allocate;
   private readonly writeMaskKey: (target: Uint8Array, offset: number) => void;
+  // The masking key of the last header written, kept apart so masking needs no view of the header.
+  private readonly key = new Uint8Array(4);
 
   constructor(options: SerializerOptions) {
     this.masked = options.role === 'client';
@@ -78,7 +80,12 @@ export class FrameSerializer {
       p += 8;
     }
     if (this.masked) {
-      this.writeMaskKey(target, p);
+      const key = this.key;
+      this.writeMaskKey(key, 0);
+      target[p] = key[0]!;
+      target[p + 1] = key[1]!;
+      target[p + 2] = key[2]!;
+      target[p + 3] = key[3]!;
       p += 4;
     }
     return p - offset;
@@ -99,8 +106,8 @@ export class FrameSerializer {
     const h = this.writeHeader(target, offset, opcode, length, fin);
     const at = offset + h;
     if (this.masked) {
-      // The key is the header's last 4 bytes; copy and mask in one pass, leaving `payload` intact.
-      unmaskInto(payload, 0, target, at, length, target.subarray(at - 4, at), 0);
+      // Copy and mask in one pass, leaving `payload` intact.
+      unmaskInto(payload, 0, target, at, length, this.key, 0);
     } else if (length > 0) {
       target.set(payload, at);
     }

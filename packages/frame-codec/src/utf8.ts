@@ -71,18 +71,13 @@ function sequenceLength(lead: number): number {
 
 /** Runs the automaton over bytes[start, end) from `state`; ASCII runs go a word at a time. */
 function step(bytes: Uint8Array, start: number, end: number, state: number): number {
+  const base = bytes.byteOffset;
   let i = start;
   while (i < end) {
     if (state === ACCEPT) {
       // Skip ASCII: bytes until aligned, then four at a time.
-      while (i < end && ((bytes.byteOffset + i) & 3) !== 0 && bytes[i]! < 0x80) i++;
-      if (end - i >= 8 && ((bytes.byteOffset + i) & 3) === 0) {
-        const words = wordsOf(bytes.buffer);
-        let w = (bytes.byteOffset + i) >>> 2;
-        const wordEnd = (bytes.byteOffset + end) >>> 2;
-        while (w < wordEnd && (words[w]! & 0x80808080) === 0) w++;
-        i = (w << 2) - bytes.byteOffset;
-      }
+      while (i < end && ((base + i) & 3) !== 0 && bytes[i]! < 0x80) i++;
+      if (end - i >= 8 && ((base + i) & 3) === 0) i = skipAsciiWords(bytes, base, i, end);
       while (i < end && bytes[i]! < 0x80) i++;
       if (i === end) break;
     }
@@ -91,6 +86,15 @@ function step(bytes: Uint8Array, start: number, end: number, state: number): num
     i++;
   }
   return state;
+}
+
+/** From an aligned `i`, the index of the first word of bytes[i, end) that holds a non-ASCII byte. */
+function skipAsciiWords(bytes: Uint8Array, base: number, i: number, end: number): number {
+  const words = wordsOf(bytes.buffer);
+  let w = (base + i) >>> 2;
+  const wordEnd = (base + end) >>> 2;
+  while (w < wordEnd && (words[w]! & 0x80808080) === 0) w++;
+  return (w << 2) - base;
 }
 
 /**
@@ -105,19 +109,27 @@ export class Utf8Validator {
   update(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
     let state = this.state;
     if (state === REJECT) return false;
-    if (nativeIsUtf8 !== undefined && state === ACCEPT && end - start >= NATIVE_MIN) {
-      // Hand whole characters to simdutf and keep an unfinished last character for the automaton.
-      let p = end;
-      for (let k = 0; k < 4 && p > start; k++) {
-        p--;
-        if ((bytes[p]! & 0xc0) !== 0x80) break;
+    if (nativeIsUtf8 !== undefined && end - start >= NATIVE_MIN) {
+      // Finish a character the previous piece left open (at most 3 bytes), so that the rest
+      // starts on a character boundary and can go to simdutf.
+      while (state !== ACCEPT && state !== REJECT && start < end) {
+        state = transitions[(state << 8) | bytes[start++]!]!;
       }
-      const whole = sequenceLength(bytes[p]!) === end - p ? end : p;
-      if (!nativeIsUtf8(bytes.subarray(start, whole))) {
+      if (state === ACCEPT && end - start >= NATIVE_MIN) {
+        // Hand whole characters to simdutf; keep an unfinished last character for the automaton.
+        let p = end;
+        for (let k = 0; k < 4 && p > start; k++) {
+          p--;
+          if ((bytes[p]! & 0xc0) !== 0x80) break;
+        }
+        const whole = sequenceLength(bytes[p]!) === end - p ? end : p;
+        if (!nativeIsUtf8(bytes.subarray(start, whole))) state = REJECT;
+        start = whole;
+      }
+      if (state === REJECT) {
         this.state = REJECT;
         return false;
       }
-      start = whole;
     }
     state = step(bytes, start, end, state);
     this.state = state;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskInPlace, unmaskInto } from '../src/index.js';
+import { maskInPlace, nativeMaskingLoaded, unmaskInto } from '../src/index.js';
 
 function reference(bytes: Uint8Array, mask: Uint8Array, maskOffset: number): Uint8Array {
   return bytes.map((b, i) => b ^ mask[(i + maskOffset) % 4]!);
@@ -46,5 +46,11 @@ describe('masking', () => {
       at += size;
     }
     expect(out).toEqual(reference(data, mask, 0));
+  });
+});
+
+describe('native masking', () => {
+  it('is loaded exactly when bufferutil is installed and not disabled', () => {
+    expect(nativeMaskingLoaded).toBe(process.env.LAPPS_NO_BUFFERUTIL === undefined);
   });
 });

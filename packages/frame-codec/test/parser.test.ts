@@ -291,3 +291,47 @@ describe('FrameParser limits', () => {
     expect(parser.bufferedBytes).toBeLessThanOrEqual(2 * 300000);
   });
 });
+
+describe('FrameParser inPlace', () => {
+  it('delivers a whole message as an unmasked view of the chunk it came in', () => {
+    const payload = new Uint8Array(300).map((_, i) => i);
+    const chunk = concat(
+      rawFrame({ opcode: 2, payload }),
+      rawFrame({ opcode: 1, payload: utf8('tail') }),
+    );
+    const received: Uint8Array[] = [];
+    const parser = new FrameParser(
+      { role: 'server', inPlace: true },
+      {
+        onMessage: (_, p) => received.push(p),
+        onPing() {},
+        onPong() {},
+        onClose() {},
+        onError: (e) => {
+          throw e;
+        },
+      },
+    );
+    parser.push(chunk);
+    expect(received[0]!.buffer).toBe(chunk.buffer);
+    expect(received[0]!.byteOffset).toBe(8);
+    expect(Uint8Array.from(received[0]!)).toEqual(payload);
+    expect(Uint8Array.from(received[1]!)).toEqual(utf8('tail'));
+  });
+
+  it('gives the same events as the copying mode for any chunking', () => {
+    const stream = concat(
+      rawFrame({ opcode: 1, payload: utf8('κόσμε '.repeat(30)) }),
+      rawFrame({ opcode: 2, fin: false, payload: new Uint8Array(100).fill(1) }),
+      rawFrame({ opcode: 9, payload: utf8('ping') }),
+      rawFrame({ opcode: 0, payload: new Uint8Array(5000).fill(2) }),
+      rawFrame({ opcode: 1, payload: hex('ce ba e1 bd b9 cf 83 ce bc ce b5 ed a0 80') }),
+    );
+    for (const step of [1, 5, 64, 1000, stream.length]) {
+      const copying = parseAll({ role: 'server' }, stream.slice(), step);
+      const inPlace = parseAll({ role: 'server', inPlace: true }, stream.slice(), step);
+      expect(inPlace).toEqual(copying);
+      expect(copying.at(-1)).toMatchObject({ kind: 'error', closeCode: 1007 });
+    }
+  });
+});
