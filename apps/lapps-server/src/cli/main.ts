@@ -1,0 +1,8 @@
+// The `lapps` executable (dist/cli.js). Everything testable is in run.ts.
+import { run } from './run.js';
+
+process.exitCode = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+});

@@ -1,0 +1,51 @@
+import type { EffectiveConfig } from '../config/index.js';
+import { LappsServer } from './lapps-server.js';
+import { createLogger } from './logger.js';
+import { serverOptionsFrom } from './server-options.js';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the server of `lapps start`: logs to stdout, shuts down gracefully on SIGTERM/SIGINT
+ * (exit 0), reloads the TLS certificates on SIGHUP.
+ */
+export async function startServer(config: EffectiveConfig): Promise<RunningServer> {
+  const log = createLogger(config.ws.log.level, config.ws.log.pretty);
+  for (const note of config.notes) log.info(note);
+  for (const service of config.lapps.services) {
+    if (service.standalone)
+      log.warn(
+        { service: service.name },
+        'standalone services arrive with the Lua bridge: not started',
+      );
+  }
+  const server = await LappsServer.start(serverOptionsFrom(config), { log, announce: true });
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    server.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    try {
+      server.reloadCertificates();
+      log.info('TLS certificates reloaded');
+    } catch (error) {
+      log.error({ err: error }, 'TLS certificate reload failed: keeping the old ones');
+    }
+  });
+  return { url: server.url, close: () => server.shutdown() };
+}
+
+export { LappsServer } from './lapps-server.js';
+export type { StartDependencies } from './lapps-server.js';
+export { serverOptionsFrom } from './server-options.js';

@@ -1,0 +1,4 @@
+import { describe } from 'vitest';
+import { serverBehaviour } from './behaviour.js';
+
+describe('TLS', () => serverBehaviour('tls'));
