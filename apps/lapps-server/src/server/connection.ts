@@ -228,7 +228,10 @@ export class Connection implements FrameHandler {
   /** Queues a message from the service; false when the connection cannot take it. */
   send(opcode: DataOpcode, payload: Uint8Array): boolean {
     if (this.state !== State.Open) return false;
-    if (this.bufferedAmount + payload.length > this.host.options.maxOutboundBuffer) {
+    // The limit is on what piles up behind data the client has not read yet: a message larger
+    // than the limit still goes out to a client that keeps up (its buffer is empty when it starts).
+    const buffered = this.bufferedAmount;
+    if (buffered > 0 && buffered + payload.length > this.host.options.maxOutboundBuffer) {
       this.overflow();
       return false;
     }
@@ -295,10 +298,7 @@ export class Connection implements FrameHandler {
       for (const chunk of chunks) flowing = this.socket.write(chunk) && flowing;
       this.socket.uncork();
     }
-    if (!flowing) {
-      this.waitingForDrain = true;
-      if (this.socket.writableLength > this.host.options.maxOutboundBuffer) this.overflow();
-    }
+    if (!flowing) this.waitingForDrain = true;
   }
 
   /** The client does not read what we send: give up on it (1008) rather than buffer without end. */

@@ -338,6 +338,21 @@ export function serverBehaviour(transport: Transport): void {
       });
     });
 
+    it('sends a message larger than the outbound limit to a client that reads', async () => {
+      await withServer({ maxOutboundBuffer: 64 * 1024 }, async (s) => {
+        const ws = client(s, '/echo', certs);
+        await opened(ws);
+        const big = Buffer.alloc(300 * 1024, 3);
+        for (let i = 0; i < 3; i++) {
+          const reply = nextMessage(ws);
+          ws.send(big);
+          expect((await reply).data.equals(big)).toBe(true);
+        }
+        ws.close(1000);
+        expect((await closed(ws)).code).toBe(1000);
+      });
+    });
+
     it('pings quiet clients; one that answers stays, one that does not is closed with 1001', async () => {
       await withServer({ pingIntervalMs: 100, idleTimeoutMs: 350 }, async (s) => {
         const alive = client(s, '/echo', certs);
