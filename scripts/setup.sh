@@ -16,5 +16,20 @@ if ! command -v openssl >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
   apt-get install -y openssl >/dev/null || { apt-get update >/dev/null && apt-get install -y openssl >/dev/null; }
 fi
 
+# The independent-peer tests of @lapps/conformance drive Python's `websockets` and headless Chromium.
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  peers=()
+  # Debian's package lands in /usr/bin/python3's dist-packages (not in a pyenv or venv python3).
+  py=python3
+  if [ -x /usr/bin/python3 ]; then py=/usr/bin/python3; fi
+  if ! "$py" -c 'import websockets' >/dev/null 2>&1; then peers+=(python3-websockets); fi
+  if ! command -v chromium >/dev/null 2>&1; then peers+=(chromium); fi
+  if [ "${#peers[@]}" -gt 0 ]; then
+    echo "setup: installing ${peers[*]}"
+    apt-get update >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${peers[@]}" >/dev/null
+  fi
+fi
+
 # Install exactly what the committed lockfile says (after changing dependencies, run `pnpm install`).
 pnpm install --frozen-lockfile

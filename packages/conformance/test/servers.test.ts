@@ -3,9 +3,13 @@ import WebSocket from 'ws';
 import { certificates, type ServerUnderTest, startLapps, startWsEcho } from '../src/index.js';
 
 async function echoOnce(server: ServerUnderTest): Promise<string> {
-  const ws = new WebSocket(`${server.url}${server.path}`, { ca: server.secure ? certificates().caPem : undefined });
+  const ws = new WebSocket(`${server.url}${server.path}`, {
+    ca: server.secure ? certificates().caPem : undefined,
+  });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const reply = new Promise<string>((resolve) => ws.once('message', (data) => resolve(String(data))));
+  const reply = new Promise<string>((resolve) =>
+    ws.once('message', (data) => resolve(String(data))),
+  );
   ws.send('ping?');
   const text = await reply;
   ws.close();
