@@ -1,0 +1,28 @@
+// The service contract and the server-facing shapes
+export type { LogFunction, LogLevel, ServiceHostLike, ServiceInstanceLike } from './host.js';
+export { createLuaServiceFactory, NetworkService } from './network-service.js';
+export { StandaloneService } from './standalone-service.js';
+export type { BridgeModuleContext, LuaServiceOptions, ServiceLimits } from './instance.js';
+export type { BudgetLimits } from './budget.js';
+
+// Errors
+export { LuaBridgeError } from './errors.js';
+export type { LuaBridgeErrorCode } from './errors.js';
+
+// Modules: the plug-in interface and the built-in ones
+export type { LuaModule, LuaModuleContext, LuaState } from './module.js';
+export { builtinModules } from './builtin-modules.js';
+export { bcastModule, resetBroadcastChannels } from './modules/bcast.js';
+export { murmurModule } from './modules/murmur.js';
+export { napModule } from './modules/nap.js';
+export { timeModule } from './modules/time.js';
+export { wsModule } from './modules/ws.js';
+export { nljsonModule } from './modules/nljson.js';
+
+// Lower-level pieces for module authors
+export { pushBytes, toBytes } from './lua-bytes.js';
+export { raiseLuaError } from './lua-raise.js';
+export { createSandboxedState } from './state.js';
+export type { SandboxOptions } from './state.js';
+export { murmur3 } from './murmur3.js';
+export { isSendableCloseCode } from './close-codes.js';

@@ -1,0 +1,101 @@
+/**
+ * `bcast`: process-wide broadcast channels shared by every service instance of the process.
+ * `bcast:create(id)`, `bcast:subscribe(id, handler)`, `bcast:unsubscribe(id, handler)`,
+ * `bcast:send(id, data[, opcode])`. Functions return true, or false and a message. `send`
+ * writes to every subscribed connection through its own instance's host; without an opcode it
+ * sends text (1) when `data` is valid UTF-8, else binary (2). Connections unsubscribe
+ * automatically when they disconnect, and an instance's subscriptions go when it shuts down.
+ */
+import { isUtf8 } from 'node:buffer';
+import { lauxlib, lua } from 'fengari';
+import type { BridgeModuleContext } from '../instance.js';
+import type { LuaModule, LuaModuleContext, LuaState } from '../module.js';
+
+interface Subscriber {
+  readonly context: LuaModuleContext;
+  readonly handler: number;
+}
+
+/** Channel id → subscribers, for the whole process (all services, all instances). */
+const channels = new Map<number, Subscriber[]>();
+
+function failure(L: LuaState, message: string): number {
+  lua.lua_pushboolean(L, false);
+  lua.lua_pushliteral(L, message);
+  return 2;
+}
+
+function success(L: LuaState): number {
+  lua.lua_pushboolean(L, true);
+  return 1;
+}
+
+function removeWhere(predicate: (s: Subscriber) => boolean): void {
+  for (const [id, subscribers] of channels) {
+    channels.set(
+      id,
+      subscribers.filter((s) => !predicate(s)),
+    );
+  }
+}
+
+/** Forgets every channel (for tests and process reuse). */
+export function resetBroadcastChannels(): void {
+  channels.clear();
+}
+
+export const bcastModule: LuaModule = {
+  name: 'bcast',
+  open(L, context) {
+    lua.lua_createtable(L, 0, 4);
+    lua.lua_pushcfunction(L, (S) => {
+      const id = lauxlib.luaL_checkinteger(S, 2);
+      if (!channels.has(id)) channels.set(id, []);
+      return success(S);
+    });
+    lua.lua_setfield(L, -2, 'create');
+    lua.lua_pushcfunction(L, (S) => {
+      const id = lauxlib.luaL_checkinteger(S, 2);
+      const handler = lauxlib.luaL_checkinteger(S, 3);
+      const subscribers = channels.get(id);
+      if (subscribers === undefined) return failure(S, `no broadcast channel ${id}`);
+      if (!subscribers.some((s) => s.context === context && s.handler === handler)) {
+        subscribers.push({ context, handler });
+      }
+      return success(S);
+    });
+    lua.lua_setfield(L, -2, 'subscribe');
+    lua.lua_pushcfunction(L, (S) => {
+      const id = lauxlib.luaL_checkinteger(S, 2);
+      const handler = lauxlib.luaL_checkinteger(S, 3);
+      const subscribers = channels.get(id);
+      if (subscribers === undefined) return failure(S, `no broadcast channel ${id}`);
+      channels.set(
+        id,
+        subscribers.filter((s) => !(s.context === context && s.handler === handler)),
+      );
+      return success(S);
+    });
+    lua.lua_setfield(L, -2, 'unsubscribe');
+    lua.lua_pushcfunction(L, (S) => {
+      const id = lauxlib.luaL_checkinteger(S, 2);
+      const data = lua.lua_tolstring(S, 3);
+      if (data === null) return lauxlib.luaL_argerror(S, 3, 'string expected');
+      const opcode = lauxlib.luaL_optinteger(S, 4, isUtf8(data) ? 1 : 2);
+      if (opcode !== 1 && opcode !== 2) return failure(S, `invalid opcode ${opcode} (1 or 2)`);
+      const subscribers = channels.get(id);
+      if (subscribers === undefined) return failure(S, `no broadcast channel ${id}`);
+      for (const s of subscribers) {
+        (s.context as BridgeModuleContext).host?.send(s.handler, opcode, data);
+      }
+      return success(S);
+    });
+    lua.lua_setfield(L, -2, 'send');
+  },
+  onDisconnect(handler, context) {
+    removeWhere((s) => s.context === context && s.handler === handler);
+  },
+  close(context) {
+    removeWhere((s) => s.context === context);
+  },
+};

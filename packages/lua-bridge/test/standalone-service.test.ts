@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { LuaBridgeError } from '../src/errors.js';
+import { StandaloneService } from '../src/standalone-service.js';
+import { recordingLog, tick, writeFiles } from './fixture.js';
+
+function standalone(code: string, instance = 0) {
+  const dir = writeFiles({ 'feed.lua': code });
+  const { log, entries } = recordingLog();
+  return { service: new StandaloneService({ name: 'feed', dir, log }, instance), entries };
+}
+
+describe('StandaloneService', () => {
+  it('runs init then run; must_stop() yields to the event loop until stop()', async () => {
+    const { service, entries } = standalone(
+      `feed = {}
+function feed.init() print('init', instance_id, type(instance_id)) end
+function feed.run()
+  local turns = 0
+  while not must_stop() do turns = turns + 1 end
+  print('stopped', turns > 0)
+end
+return feed`,
+      4,
+    );
+    await service.start();
+    // The loop yields each turn: timers still fire while it runs.
+    await tick(20);
+    await service.stop();
+    expect(entries.map((e) => e.message)).toEqual(['init\t4\tstring', 'stopped\ttrue']);
+  });
+
+  it('rejects start() with LAPPS_ERR_LUA_START when init fails', async () => {
+    const { service } = standalone(
+      `return { init = function() error('no config') end, run = function() end }`,
+    );
+    await expect(service.start()).rejects.toMatchObject({
+      code: 'LAPPS_ERR_LUA_START',
+      message: expect.stringMatching(/init failed: .*no config/),
+    });
+    await expect(service.start()).rejects.toBeInstanceOf(LuaBridgeError);
+  });
+
+  it('finishes when run() returns by itself, or fails (logged)', async () => {
+    const { service } = standalone(`return { init = function() end, run = function() return end }`);
+    await service.start();
+    await service.finished;
+    const failing = standalone(`return { init = function() end, run = function() error('x') end }`);
+    await failing.service.start();
+    await failing.service.finished;
+    expect(failing.entries.some((e) => e.level === 'error' && /run: .*x/.test(e.message))).toBe(
+      true,
+    );
+  });
+});
+
+describe('StandaloneService.stop before start', () => {
+  it('resolves at once', async () => {
+    const { service } = standalone(`return { init = function() end, run = function() end }`);
+    await service.stop();
+  });
+});
