@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
-const SERVERS = ['ws', 'floor', 'lapps'];
+// lapps: the built-in TypeScript echo; lapps-lua: the example's Lua echo (apps/lapps-server/example/apps/echo).
+const SERVERS = ['ws', 'floor', 'lapps', 'lapps-lua'];
 
 const { values: o } = parseArgs({
   // pnpm passes a literal `--` through when called as `pnpm bench:echo -- --flag`.
@@ -180,7 +181,7 @@ async function startServer(server, tls) {
   const tlsArgs = tls ? ['--tls', '--cert', cert.cert, '--key', cert.key] : [];
   let argv;
   let port;
-  if (server === 'lapps') {
+  if (server === 'lapps' || server === 'lapps-lua') {
     if (!existsSync(o['lapps-cli'])) {
       throw new Error(
         `skipped: ${o['lapps-cli']} is missing (run \`pnpm --filter @lapps/server build\`)`,
@@ -199,6 +200,11 @@ async function startServer(server, tls) {
       log: { level: 'warn', pretty: false },
     };
     const lapps = {
+      // With an applications folder holding echo/echo.lua the service is the Lua echo; without
+      // one it is the server's built-in TypeScript echo.
+      directories: {
+        applications: server === 'lapps-lua' ? join(repo, 'apps/lapps-server/example/apps') : dir,
+      },
       services: {
         echo: {
           standalone: false,
@@ -383,16 +389,17 @@ if (results.some((r) => !r.error && noisy(r))) {
 const steal = Math.max(0, ...results.map((r) => r.stealPct ?? 0));
 if (steal >= 1)
   lines.push(`Hypervisor steal up to ${steal.toFixed(0)}% of one core during a window: noisy.`);
-for (const [transport, target] of [
-  ['plain', 1.3],
-  ['tls', 1.2],
+for (const [server, transport, target] of [
+  ['lapps', 'plain', 1.3],
+  ['lapps', 'tls', 1.2],
+  ['lapps-lua', 'plain', 1.2],
 ]) {
   const r = results.find(
-    (x) => x.transport === transport && x.payload === 1024 && x.server === 'lapps',
+    (x) => x.transport === transport && x.payload === 1024 && x.server === server,
   );
   if (r?.ratioToWs !== undefined && connections === 100) {
     lines.push(
-      `Target (not asserted): lapps >= ${target}x ws round trips/s at 1 KiB ${transport}: ` +
+      `Target (not asserted): ${server} >= ${target}x ws round trips/s at 1 KiB ${transport}: ` +
         `measured ${r.ratioToWs.toFixed(2)}x (per server CPU: ${f(r.cpuRatioToWs, 2)}x).`,
     );
   }

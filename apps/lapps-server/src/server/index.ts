@@ -1,7 +1,9 @@
 import type { EffectiveConfig } from '../config/index.js';
 import { LappsServer } from './lapps-server.js';
 import { createLogger } from './logger.js';
+import { networkServiceFactories, startStandaloneServices } from './lua-services.js';
 import { serverOptionsFrom } from './server-options.js';
+import type { StandaloneService } from '@lapps/lua-bridge';
 
 export interface RunningServer {
   url: string;
@@ -15,17 +17,25 @@ export interface RunningServer {
 export async function startServer(config: EffectiveConfig): Promise<RunningServer> {
   const log = createLogger(config.ws.log.level, config.ws.log.pretty);
   for (const note of config.notes) log.info(note);
-  for (const service of config.lapps.services) {
-    if (service.standalone)
-      log.warn(
-        { service: service.name },
-        'standalone services arrive with the Lua bridge: not started',
-      );
+  const server = await LappsServer.start(serverOptionsFrom(config), {
+    log,
+    announce: true,
+    services: networkServiceFactories(config, log),
+  });
+  let standalone: StandaloneService[];
+  try {
+    standalone = await startStandaloneServices(config, log);
+  } catch (error) {
+    await server.shutdown();
+    throw error;
   }
-  const server = await LappsServer.start(serverOptionsFrom(config), { log, announce: true });
+  const shutdown = async () => {
+    await Promise.all(standalone.map((s) => s.stop()));
+    await server.shutdown();
+  };
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');
-    server.shutdown().then(
+    shutdown().then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
@@ -43,7 +53,7 @@ export async function startServer(config: EffectiveConfig): Promise<RunningServe
       log.error({ err: error }, 'TLS certificate reload failed: keeping the old ones');
     }
   });
-  return { url: server.url, close: () => server.shutdown() };
+  return { url: server.url, close: shutdown };
 }
 
 export { LappsServer } from './lapps-server.js';
