@@ -338,6 +338,43 @@ export function serverBehaviour(transport: Transport): void {
       });
     });
 
+    it('pins connections to instances round-robin: 30 connections over 3 instances go 10/10/10', async () => {
+      const seen = new Map<number, number>();
+      const spread: ServiceFactory = (instance) => ({
+        onStart() {},
+        onMessage(handler) {
+          seen.set(handler, instance);
+          return true;
+        },
+        onDisconnect() {},
+        onShutdown() {},
+      });
+      const s = await startServer(
+        transport,
+        certs,
+        { services: [{ ...echoRoute, name: 'spread', instances: 3 }] },
+        new Map([['spread', spread]]),
+      );
+      try {
+        const clients = Array.from({ length: 30 }, () => client(s, '/echo', certs));
+        await Promise.all(clients.map(opened));
+        for (const ws of clients) ws.send('x');
+        await new Promise<void>((resolve) => {
+          const t = setInterval(() => {
+            if (seen.size === 30) {
+              clearInterval(t);
+              resolve();
+            }
+          }, 10);
+        });
+        const perInstance = [0, 1, 2].map((i) => [...seen.values()].filter((v) => v === i).length);
+        expect(perInstance).toEqual([10, 10, 10]);
+        for (const ws of clients) ws.close();
+      } finally {
+        await s.shutdown();
+      }
+    });
+
     it('sends a message larger than the outbound limit to a client that reads', async () => {
       await withServer({ maxOutboundBuffer: 64 * 1024 }, async (s) => {
         const ws = client(s, '/echo', certs);
