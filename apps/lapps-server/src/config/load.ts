@@ -151,19 +151,43 @@ function effectiveLapps(raw: RawLapps, base: string): LappsConfig {
       app_conf_dir: resolve(base, d.app_conf_dir),
       workdir: resolve(base, d.workdir),
     },
-    services: Object.entries(raw.services).map(([name, s]) => ({
-      name,
-      standalone: s.standalone,
-      instances: s.instances,
-      auto_start: s.auto_start,
-      preload: s.preload ?? [],
-      depends: (s.depends ?? []).filter((dependency) => dependency !== name),
-      request_target: s.request_target,
-      protocol: s.protocol,
-      max_inbound_message_size: s.max_inbound_message_size,
-      acl: s.acl,
-      extra_headers: s.extra_headers,
-      proto_alias: s.proto_alias,
-    })),
+    services: inStartOrder(
+      Object.entries(raw.services).map(([name, s]) => ({
+        name,
+        standalone: s.standalone,
+        instances: s.instances,
+        auto_start: s.auto_start,
+        preload: s.preload ?? [],
+        depends: (s.depends ?? []).filter((dependency) => dependency !== name),
+        request_target: s.request_target,
+        protocol: s.protocol,
+        max_inbound_message_size: s.max_inbound_message_size,
+        acl: s.acl,
+        extra_headers: s.extra_headers,
+        proto_alias: s.proto_alias,
+      })),
+    ),
   };
+}
+
+/**
+ * Services in the order they start: file order, except that a service comes after the services
+ * it `depends` on (LAppS 0.9 started dependencies first, recursively). Cycles and unknown names
+ * were rejected by the cross-key checks before this runs.
+ */
+function inStartOrder(services: ServiceConfig[]): ServiceConfig[] {
+  const byName = new Map(services.map((service) => [service.name, service]));
+  const ordered: ServiceConfig[] = [];
+  const placed = new Set<string>();
+  const place = (service: ServiceConfig) => {
+    if (placed.has(service.name)) return;
+    placed.add(service.name);
+    for (const dependency of service.depends) {
+      const target = byName.get(dependency);
+      if (target !== undefined) place(target);
+    }
+    ordered.push(service);
+  };
+  for (const service of services) place(service);
+  return ordered;
 }

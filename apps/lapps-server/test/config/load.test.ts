@@ -138,13 +138,14 @@ describe('a LAppS 0.9 configuration', () => {
       key: '/opt/lapps/etc/ssl/certs/localhost.key',
     });
     expect(config.ws.acl.exclude).toEqual(['192.168.13.0/24', '10.11.12.13']);
+    // In start order: echo_lapps depends on time_broadcast.
     expect(config.lapps.services.map((s) => s.name)).toEqual([
       'echo',
-      'echo_lapps',
       'time_broadcast',
+      'echo_lapps',
       'benchmark',
     ]);
-    const [echo, echoLapps] = config.lapps.services;
+    const [echo, , echoLapps] = config.lapps.services;
     expect(echo).toMatchObject({ protocol: 'raw', request_target: '/echo', preload: [] });
     expect(echoLapps).toMatchObject({
       protocol: 'LAppS',
@@ -615,15 +616,40 @@ describe('describeConfig', () => {
     const described = JSON.parse(describeConfig(config));
     expect(described.ws.port).toBe(5083);
     expect(described.ws.connections.max_headers).toBe(100);
+    // Start order: echo_lapps depends on time_broadcast.
     expect(Object.keys(described.lapps.services)).toEqual([
       'echo',
-      'echo_lapps',
       'time_broadcast',
+      'echo_lapps',
       'benchmark',
     ]);
     expect(described.lapps.services.benchmark).toMatchObject({ standalone: true, instances: 4 });
     expect(described.lapps.services.echo).not.toHaveProperty('name');
     expect(described.notes).toEqual(config.notes);
     expect(described.confDir).toBe(original);
+  });
+});
+
+describe('service start order', () => {
+  it('starts services after the services they depend on, otherwise in file order', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadConfig } = await import('../../src/config/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'lapps-order-'));
+    writeFileSync(join(dir, 'ws.json'), '{}');
+    writeFileSync(
+      join(dir, 'lapps.json'),
+      JSON.stringify({
+        services: {
+          feed: { standalone: true, depends: ['bus', 'store'] },
+          store: { request_target: '/store', depends: ['bus'] },
+          web: { request_target: '/web' },
+          bus: { request_target: '/bus' },
+        },
+      }),
+    );
+    const config = loadConfig({ confDir: dir, env: {} });
+    expect(config.lapps.services.map((s) => s.name)).toEqual(['bus', 'store', 'feed', 'web']);
   });
 });
