@@ -653,3 +653,11 @@ describe('service start order', () => {
     expect(config.lapps.services.map((s) => s.name)).toEqual(['bus', 'store', 'feed', 'web']);
   });
 });
+
+describe('services the server runs', () => {
+  it('routes raw network services and leaves out LAppS-protocol ones (not supported yet)', async () => {
+    const { serverOptionsFrom } = await import('../../src/server/server-options.js');
+    const config = loadConfig({ confDir: original, env: {} });
+    expect(serverOptionsFrom(config).services.map((s) => s.name)).toEqual(['echo']);
+  });
+});
