@@ -14,6 +14,11 @@ export interface ConnectOptions {
     servername?: string;
     /** PEM contents of the CA(s) to trust INSTEAD of Node's bundled roots. */
     ca?: string | Uint8Array;
+    /**
+     * A prepared `tls.createSecureContext(...)`, shared by many connections: building one parses
+     * every trusted CA, which costs milliseconds per connection otherwise. Wins over `ca`.
+     */
+    secureContext?: tls.SecureContext;
     /** Default true: an unverifiable certificate or a wrong host name fails the connection. */
     rejectUnauthorized?: boolean;
     /** Default 'TLSv1.2'. */
@@ -21,6 +26,15 @@ export interface ConnectOptions {
   };
   /** For TCP connect plus TLS handshake; default 10000 ms. */
   timeoutMs?: number;
+  /**
+   * Plain TCP only (an error with `tls`): libuv reads into `buffer` and calls `callback` with the
+   * byte count instead of emitting `'data'` (Node's `net.connect` `onread`): no buffer per read.
+   * The bytes are valid only during the call. Return `false` to pause reading.
+   */
+  onread?: {
+    buffer: Uint8Array;
+    callback: (bytesRead: number, buffer: Uint8Array) => boolean;
+  };
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -48,12 +62,21 @@ export function connect(options: ConnectOptions): Promise<net.Socket> {
     );
   }
 
+  if (options.onread !== undefined && options.tls !== undefined) {
+    return Promise.reject(
+      new TransportError(
+        'LAPPS_ERR_INVALID_ARGUMENT',
+        `connect ${where}: onread applies to plain TCP only, not with tls`,
+      ),
+    );
+  }
+
   return new Promise((resolve, reject) => {
     let socket: net.Socket;
     try {
       socket =
         options.tls === undefined
-          ? net.connect({ host, port, noDelay: true })
+          ? net.connect({ host, port, noDelay: true, onread: options.onread })
           : connectTls(host, port, options.tls);
     } catch (error) {
       // Node validates host and port synchronously (ERR_SOCKET_BAD_PORT, ...).
@@ -128,7 +151,8 @@ function connectTls(
   };
   // RFC 6066 section 3: SNI carries host names only, never IP literals.
   if (net.isIP(verifyName) === 0) tlsOptions.servername = verifyName;
-  if (options.ca !== undefined)
+  if (options.secureContext !== undefined) tlsOptions.secureContext = options.secureContext;
+  else if (options.ca !== undefined)
     tlsOptions.ca = typeof options.ca === 'string' ? options.ca : Buffer.from(options.ca);
   const socket = tls.connect(tlsOptions);
   socket.setNoDelay(true);

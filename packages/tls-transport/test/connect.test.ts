@@ -72,6 +72,28 @@ describe('connect over TLS', () => {
     byIp.destroy();
   });
 
+  it('with a shared secure context: verifies against its CAs, and it wins over `ca`', async () => {
+    const port = await startTls();
+    const secureContext = tls.createSecureContext({ ca: pki.caPem });
+    const sockets = await Promise.all(
+      [1, 2].map(() => connect({ host: '127.0.0.1', port, tls: { secureContext } })),
+    );
+    for (const socket of sockets) {
+      expect((socket as tls.TLSSocket).authorized).toBe(true);
+      expect(await echo(socket, 'shared')).toBe('shared');
+      socket.destroy();
+    }
+    // A context without the CA refuses, whatever `ca` says.
+    const error = await failure(
+      connect({
+        host: '127.0.0.1',
+        port,
+        tls: { secureContext: tls.createSecureContext({}), ca: pki.caPem },
+      }),
+    );
+    expect(error.code).toBe('LAPPS_ERR_TLS_VERIFY');
+  });
+
   it('without the CA: LAPPS_ERR_TLS_VERIFY with the reason', async () => {
     const port = await startTls();
     const error = await failure(connect({ host: '127.0.0.1', port, tls: {} }));
@@ -169,6 +191,46 @@ describe('connect over TCP', () => {
     expect(overSix.remoteAddress).toBe('::1');
     expect(await echo(overSix, 'six')).toBe('six');
     overSix.destroy();
+  });
+
+  it("onread: bytes arrive in the caller's buffer through the callback; refused with tls", async () => {
+    const listener = await listen({ host: '127.0.0.1', port: 0, onConnection: echoConnection });
+    const buffer = new Uint8Array(16);
+    let received = '';
+    let sameBuffer = true;
+    const got = new Promise<void>((resolve) => {
+      void connect({
+        host: '127.0.0.1',
+        port: listener.address().port,
+        onread: {
+          buffer,
+          callback(n, into) {
+            sameBuffer &&= into.buffer === buffer.buffer;
+            received += Buffer.from(into.subarray(0, n)).toString('latin1');
+            if (received.length >= 40) resolve();
+            return true;
+          },
+        },
+      }).then((socket) => {
+        // 40 bytes through a 16-byte buffer: at least three reads into the same memory.
+        socket.write('x'.repeat(40));
+        void got.then(() => socket.destroy());
+      });
+    });
+    await got;
+    expect(received).toBe('x'.repeat(40));
+    expect(sameBuffer).toBe(true);
+
+    const error = await failure(
+      connect({
+        host: '127.0.0.1',
+        port: 1,
+        tls: {},
+        onread: { buffer, callback: () => true },
+      }),
+    );
+    expect(error.code).toBe('LAPPS_ERR_INVALID_ARGUMENT');
+    expect(error.message).toContain('onread');
   });
 
   it('a closed port: LAPPS_ERR_CONNECT naming host:port and the cause', async () => {
