@@ -13,16 +13,18 @@ const { values: o } = parseArgs({
     tls: { type: 'boolean', default: false },
     cert: { type: 'string' },
     key: { type: 'string' },
+    // Read through net.Socket's `onread` into one shared buffer (plain TCP only).
+    onread: { type: 'boolean', default: false },
   },
 });
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const EMPTY = Buffer.alloc(0);
 
-function onConnection(socket) {
+function onConnection(socket, setHandler) {
   let carry = null; // null until the Upgrade has been answered
   let head = '';
   socket.on('error', () => socket.destroy());
-  socket.on('data', (chunk) => {
+  const onChunk = (chunk) => {
     if (carry === null) {
       head += chunk.toString('latin1');
       if (!head.includes('\r\n\r\n')) return;
@@ -75,12 +77,42 @@ function onConnection(socket) {
       p = end;
     }
     carry = p < b.length ? Buffer.from(b.subarray(p)) : EMPTY;
+  };
+  if (setHandler) setHandler(onChunk);
+  else socket.on('data', onChunk);
+}
+
+const shared = Buffer.allocUnsafe(65536);
+// The issue's `onread` floor: libuv reads into one shared buffer and calls us directly; frames are
+// unmasked and answered in place (a small reply is written synchronously by libuv, so reusing the
+// buffer is safe in practice for this benchmark), only an incomplete frame is copied.
+function onConnectionOnread(paused) {
+  const handle = paused._handle;
+  paused._handle = null;
+  let handler;
+  const socket = new net.Socket({
+    handle,
+    onread: {
+      buffer: shared,
+      callback: (n, buf) => {
+        handler(buf.subarray(0, n));
+        return true;
+      },
+    },
   });
+  onConnection(socket, (h) => {
+    handler = h;
+  });
+  socket.resume();
 }
 
 const server = o.tls
-  ? tls.createServer({ cert: readFileSync(o.cert), key: readFileSync(o.key) }, onConnection)
-  : net.createServer(onConnection);
+  ? tls.createServer({ cert: readFileSync(o.cert), key: readFileSync(o.key) }, (s) =>
+      onConnection(s),
+    )
+  : o.onread
+    ? net.createServer({ pauseOnConnect: true }, (s) => onConnectionOnread(s))
+    : net.createServer((s) => onConnection(s));
 server.listen(Number(o.port), '127.0.0.1', () => {
   console.log(`listening on ${o.tls ? 'wss' : 'ws'}://127.0.0.1:${server.address().port}`);
 });

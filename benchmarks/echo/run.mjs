@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
 // lapps: the built-in TypeScript echo; lapps-lua: the example's Lua echo (apps/lapps-server/example/apps/echo).
-const SERVERS = ['ws', 'floor', 'lapps', 'lapps-lua'];
+const SERVERS = ['ws', 'floor', 'floor-onread', 'lapps', 'lapps-lua'];
 
 const { values: o } = parseArgs({
   // pnpm passes a literal `--` through when called as `pnpm bench:echo -- --flag`.
@@ -221,7 +221,8 @@ async function startServer(server, tls) {
     argv = [process.execPath, o['lapps-cli'], 'start', '--conf-dir', dir];
   } else {
     const script = join(here, server === 'ws' ? 'ws-server.mjs' : 'floor-server.mjs');
-    argv = [process.execPath, script, '--port', '0', ...tlsArgs];
+    const onread = server === 'floor-onread' && !tls ? ['--onread'] : [];
+    argv = [process.execPath, script, '--port', '0', ...tlsArgs, ...onread];
   }
   const child = launch(argv, { core: 0 });
   // Ready when it logs `listening on ws://...:PORT` (or wss://); for lapps, whose log level is

@@ -2,12 +2,14 @@
  * What network and standalone services share: a sandboxed state with its budget, coroutine
  * runner, module context and modules, and the loaded service.
  */
+import { lua } from 'fengari';
 import { InstructionBudget } from './budget.js';
 import type { BudgetLimits } from './budget.js';
 import { CoroutineRunner } from './coroutine-runner.js';
 import type { LogFunction, ServiceHostLike } from './host.js';
 import type { LuaModule, LuaModuleContext, LuaState } from './module.js';
 import { nljsonModule } from './modules/nljson.js';
+import { pushJs } from './modules/nljson-convert.js';
 import { createSandboxedState, preloadModules } from './state.js';
 
 export interface ServiceLimits extends BudgetLimits {
@@ -25,6 +27,11 @@ export interface LuaServiceOptions {
   readonly modules?: readonly LuaModule[];
   readonly log: LogFunction;
   readonly limits?: ServiceLimits;
+  /**
+   * **(ours)** The service's `settings` from lapps.json (any JSON object): the Lua global
+   * `settings`, a plain table (empty when not given), read before the service file runs.
+   */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -74,6 +81,9 @@ export class LuaInstance {
       this.modules,
       this.context,
     );
+    // After the preloads: pushJs needs nljson's array metatable.
+    pushJs(this.L, options.settings ?? {});
+    lua.lua_setglobal(this.L, 'settings');
   }
 
   /** Tells every module that a connection is gone. */

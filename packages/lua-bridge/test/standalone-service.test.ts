@@ -53,6 +53,37 @@ return feed`,
   });
 });
 
+describe('settings', () => {
+  it('are the global `settings` table before the file runs; empty when not given', async () => {
+    const code = `local n = settings.connections
+feed = {}
+function feed.init()
+  print(type(settings), n, settings.url, settings.nested and settings.nested[2])
+end
+function feed.run() end
+return feed`;
+    const dir = writeFiles({ 'feed.lua': code });
+    const given = recordingLog();
+    const withSettings = new StandaloneService(
+      {
+        name: 'feed',
+        dir,
+        log: given.log,
+        settings: { connections: 100, url: 'ws://127.0.0.1/echo', nested: ['a', 'b'] },
+      },
+      0,
+    );
+    await withSettings.start();
+    await withSettings.finished;
+    const none = recordingLog();
+    const without = new StandaloneService({ name: 'feed', dir, log: none.log }, 0);
+    await without.start();
+    await without.finished;
+    expect(given.entries[0]?.message).toBe('table\t100\tws://127.0.0.1/echo\tb');
+    expect(none.entries[0]?.message).toBe('table\tnil\tnil\tnil');
+  });
+});
+
 describe('StandaloneService.stop before start', () => {
   it('resolves at once', async () => {
     const { service } = standalone(`return { init = function() end, run = function() end }`);

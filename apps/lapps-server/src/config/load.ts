@@ -165,6 +165,7 @@ function effectiveLapps(raw: RawLapps, base: string): LappsConfig {
         acl: s.acl,
         extra_headers: s.extra_headers,
         proto_alias: s.proto_alias,
+        settings: s.settings as Record<string, unknown>,
       })),
     ),
   };

@@ -163,6 +163,12 @@ const serviceSchema = {
       description: 'an object of header names and string values',
     },
     proto_alias: { type: 'string', minLength: 1 },
+    // (ours) Free-form values for the service's code: the Lua global `settings`.
+    settings: {
+      type: 'object',
+      default: {},
+      description: 'an object of values for the service (the Lua global `settings`)',
+    },
   },
 } as const;
 

@@ -76,6 +76,8 @@ export interface ServiceConfig {
   extra_headers: Record<string, string>;
   /** Sent back as `Sec-WebSocket-Protocol`. */
   proto_alias: string | undefined;
+  /** **(ours)** Free-form JSON for the service: the Lua global `settings`. */
+  settings: Record<string, unknown>;
 }
 
 /** `lapps.json`. */

@@ -49,6 +49,7 @@ export function networkServiceFactories(
         preload: service.preload,
         modules: serviceModules,
         log: luaLog(log, service.name),
+        settings: service.settings,
       }),
     );
   }
@@ -74,6 +75,7 @@ export async function startStandaloneServices(
           preload: service.preload,
           modules: serviceModules,
           log: luaLog(log, service.name),
+          settings: service.settings,
         },
         instance,
       );

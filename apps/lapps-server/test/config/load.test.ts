@@ -102,9 +102,25 @@ describe('defaults', () => {
         acl: { policy: 'allow', exclude: [] },
         extra_headers: {},
         proto_alias: undefined,
+        settings: {},
       },
       expect.objectContaining({ name: 'feed', standalone: true, request_target: undefined }),
     ]);
+  });
+
+  it('keeps `settings` as given, any JSON; a non-object is refused by key path', () => {
+    const settings = { url: 'ws://127.0.0.1:5083/echo', connections: 100, nested: [1, { a: null }] };
+    const config = loadConfig({
+      confDir: confDir(services({ feed: { standalone: true, settings } })),
+      env: {},
+    });
+    expect(config.lapps.services[0]?.settings).toEqual(settings);
+    expect(() =>
+      loadConfig({
+        confDir: confDir(services({ feed: { standalone: true, settings: [1] } })),
+        env: {},
+      }),
+    ).toThrow(/services\.feed\.settings/);
   });
 
   it('accepts port 0 (an ephemeral port, for tests)', () => {
