@@ -109,7 +109,11 @@ describe('defaults', () => {
   });
 
   it('keeps `settings` as given, any JSON; a non-object is refused by key path', () => {
-    const settings = { url: 'ws://127.0.0.1:5083/echo', connections: 100, nested: [1, { a: null }] };
+    const settings = {
+      url: 'ws://127.0.0.1:5083/echo',
+      connections: 100,
+      nested: [1, { a: null }],
+    };
     const config = loadConfig({
       confDir: confDir(services({ feed: { standalone: true, settings } })),
       env: {},
