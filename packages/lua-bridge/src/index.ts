@@ -19,7 +19,20 @@ export { timeModule } from './modules/time.js';
 export { wsModule } from './modules/ws.js';
 export { nljsonModule } from './modules/nljson.js';
 
-// Lower-level pieces for module authors
+// For module authors: arguments, results and a module's Lua side without fengari's API
+export {
+  argBoolean,
+  argBytes,
+  argNumber,
+  argString,
+  argType,
+  loadModuleChunk,
+  pushScalar,
+  returnValues,
+} from './module-kit.js';
+export type { LuaArgType, LuaFunction, LuaScalar } from './module-kit.js';
+
+// Lower-level pieces
 export { pushBytes, toBytes } from './lua-bytes.js';
 export { raiseLuaError } from './lua-raise.js';
 export { createSandboxedState } from './state.js';
