@@ -40,6 +40,11 @@ export const EXIT_USAGE = 2;
  * process.exitCode = await run(['check', '--conf-dir', 'conf'], { stdout, stderr, env });
  */
 export async function run(argv: string[], io: CliIo): Promise<number> {
+  // `bench` has flags of its own: it parses them itself.
+  if (argv[0] === 'bench') {
+    const { runBench } = await import('../bench/bench-command.js');
+    return runBench(argv.slice(1), io);
+  }
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);

@@ -4,6 +4,7 @@ export const USAGE = `Usage: lapps <command> [options]
 Commands:
   start            start the server
   check            validate the configuration and print it with every default filled in
+  bench            load a WebSocket echo server and report round trips/s ("lapps bench --help")
   help             show this help
 
 Options:

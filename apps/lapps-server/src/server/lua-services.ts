@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createCwsModule } from '@lapps/cws/lua';
 import { join } from 'node:path';
 import {
   type LogFunction,
@@ -7,13 +8,37 @@ import {
   builtinModules,
   createLuaServiceFactory,
 } from '@lapps/lua-bridge';
-import type { EffectiveConfig, ServiceConfig } from '../config/index.js';
+import { ConfigError, type EffectiveConfig, type ServiceConfig } from '../config/index.js';
 import { builtinServices } from './builtin-services.js';
 import type { Logger } from './logger.js';
 import type { ServiceFactory } from './service.js';
 
-/** The modules a service may `preload` or `require` (other packages add theirs here). */
-export const serviceModules: readonly LuaModule[] = builtinModules;
+/**
+ * The modules a service may `preload` or `require`: the bridge's own and those of other packages.
+ * `cws` trusts ws.json's `tls_certificates.ca` besides Node's bundled CAs, as LAppS 0.9's client
+ * loaded that file (but ours verifies certificates).
+ */
+export function serviceModules(config: EffectiveConfig): LuaModule[] {
+  return [...builtinModules, createCwsModule({ trustedCa: trustedCa(config) })];
+}
+
+/** The CA file's contents; unreadable is an error only when a service preloads `cws`. */
+function trustedCa(config: EffectiveConfig): string | undefined {
+  const path = config.ws.tls_certificates.ca;
+  if (path === undefined || path === '') return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if (!config.lapps.services.some((s) => s.preload.includes('cws'))) return undefined;
+    throw new ConfigError([
+      {
+        file: config.wsFile,
+        path: 'tls_certificates.ca',
+        message: `cannot read ${path}, which cws trusts: ${(error as Error).message}`,
+      },
+    ]);
+  }
+}
 
 /** Where a service's code lives: `<applications>/<name>/<name>.lua`. */
 export function serviceDir(config: EffectiveConfig, service: ServiceConfig): string {
@@ -39,6 +64,7 @@ export function networkServiceFactories(
   log: Logger,
 ): Map<string, ServiceFactory> {
   const factories = new Map<string, ServiceFactory>(builtinServices);
+  const modules = serviceModules(config);
   for (const service of config.lapps.services) {
     if (service.standalone || !hasLuaCode(config, service)) continue;
     factories.set(
@@ -47,7 +73,7 @@ export function networkServiceFactories(
         name: service.name,
         dir: serviceDir(config, service),
         preload: service.preload,
-        modules: serviceModules,
+        modules,
         log: luaLog(log, service.name),
         settings: service.settings,
       }),
@@ -65,6 +91,7 @@ export async function startStandaloneServices(
   log: Logger,
 ): Promise<StandaloneService[]> {
   const started: StandaloneService[] = [];
+  const modules = serviceModules(config);
   for (const service of config.lapps.services) {
     if (!service.standalone || !service.auto_start) continue;
     for (let instance = 0; instance < service.instances; instance++) {
@@ -73,7 +100,7 @@ export async function startStandaloneServices(
           name: service.name,
           dir: serviceDir(config, service),
           preload: service.preload,
-          modules: serviceModules,
+          modules,
           log: luaLog(log, service.name),
           settings: service.settings,
         },

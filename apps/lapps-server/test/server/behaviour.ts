@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CwsCloseEvent,
+  type CwsErrorEvent,
+  type MessageData,
+  WebSocketClient,
+} from '@lapps/cws';
 import WebSocket from 'ws';
 import type { LappsServer } from '../../src/server/lapps-server.js';
 import type { ServiceFactory } from '../../src/server/service.js';
@@ -176,6 +182,63 @@ export function serverBehaviour(transport: Transport): void {
         expect(bytes.readUInt16BE(at + 2)).toBe(code);
       }
       await stillServes();
+    });
+  });
+
+  describe(`@lapps/cws as the client over ${transport}`, () => {
+    function cws(path: string, protocols?: string[]): WebSocketClient {
+      return new WebSocketClient(`${server.url}${path}`, protocols, {
+        ...(certs !== undefined && { ca: certs.caPem }),
+      });
+    }
+    const next = (c: WebSocketClient) =>
+      new Promise<MessageData>((resolve) =>
+        c.addEventListener('message', (e) => resolve(e.data), { once: true }),
+      );
+    const opens = (c: WebSocketClient) =>
+      new Promise<void>((resolve, reject) => {
+        c.onopen = () => resolve();
+        c.onerror = (e) => reject(e.error);
+      });
+
+    it('echoes text, binary, empty and 1 MiB messages in order, then closes cleanly', async () => {
+      const c = cws('/echo');
+      await opens(c);
+      const received: MessageData[] = [];
+      c.onmessage = (e) => received.push(e.data);
+      const big = Buffer.alloc(1024 * 1024, 7);
+      c.send('héllo');
+      c.send(new Uint8Array([1, 2, 3]));
+      c.send('');
+      c.send(big);
+      const deadline = Date.now() + 5000;
+      while (received.length < 4 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(received[0]).toBe('héllo');
+      expect([...(received[1] as Buffer)]).toEqual([1, 2, 3]);
+      expect(received[2]).toBe('');
+      expect((received[3] as Buffer).equals(big)).toBe(true);
+      const closing = new Promise<CwsCloseEvent>((resolve) => {
+        c.onclose = resolve;
+      });
+      c.close(1000, 'bye');
+      const event = await closing;
+      // The server echoes the code (RFC 6455 5.5.1), not the reason.
+      expect([event.code, event.wasClean]).toEqual([1000, true]);
+    });
+
+    it('sees a refused upgrade as an error with its HTTP status, then goes on', async () => {
+      const c = cws('/nowhere');
+      const failure = await new Promise<CwsErrorEvent>((resolve) => {
+        c.onerror = resolve;
+      });
+      expect(failure.error.status).toBe(404);
+      const ok = cws('/echo');
+      await opens(ok);
+      const reply = next(ok);
+      ok.send('ping?');
+      expect(await reply).toBe('ping?');
+      ok.close();
     });
   });
 

@@ -1,0 +1,69 @@
+import type net from 'node:net';
+import { FrameBatch, type FrameSerializer, type Opcode } from '@lapps/frame-codec';
+
+/**
+ * A connection's pending frames. Every frame added during one event-loop turn goes out in one
+ * socket write (a writev when the batch spans buffers) at the end of the turn: a client that sends
+ * 100 messages in a loop makes one syscall, not 100.
+ *
+ * All clients share one setImmediate per turn, as the server's connections do: setImmediate runs
+ * after every I/O callback of the turn, so sends from several 'data' callbacks (replies to several
+ * messages) are batched too, which queueMicrotask (run after each callback) would split; and one
+ * Immediate serves every dirty connection. The price is that a send waits for the check phase
+ * of the turn, not for the end of the current callback. Measured with bench/ (loopback echo, 2 vCPU)
+ * the two were within the run-to-run noise (about 30%) for 1 and 100 messages a turn.
+ */
+export class Outbox {
+  private readonly batch: FrameBatch;
+  private readonly socket: net.Socket;
+  private scheduled = false;
+
+  constructor(socket: net.Socket, serializer: FrameSerializer) {
+    this.socket = socket;
+    this.batch = new FrameBatch(serializer);
+  }
+
+  /** Frame bytes added and not yet handed to the socket. */
+  get pendingBytes(): number {
+    return this.batch.byteLength;
+  }
+
+  /** Queues one frame (masked: the payload is copied, so the caller may reuse it at once). */
+  add(opcode: Opcode, payload: Uint8Array): void {
+    this.batch.add(opcode, payload);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      dirty.push(this);
+      if (dirty.length === 1) setImmediate(flushDirty);
+    }
+  }
+
+  /** Hands everything pending to the socket now (before ending it, say). */
+  flush(): void {
+    this.scheduled = false;
+    if (this.batch.byteLength === 0) return;
+    const chunks = this.batch.take();
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    if (chunks.length === 1) {
+      socket.write(chunks[0]!);
+      return;
+    }
+    // Corked writes leave as one writev.
+    socket.cork();
+    for (const chunk of chunks) socket.write(chunk);
+    socket.uncork();
+  }
+}
+
+// The outboxes with frames added this turn. Two arrays, swapped, so a turn allocates nothing.
+let dirty: Outbox[] = [];
+let spare: Outbox[] = [];
+
+function flushDirty(): void {
+  const list = dirty;
+  dirty = spare;
+  spare = list;
+  for (let i = 0; i < list.length; i++) list[i]!.flush();
+  list.length = 0;
+}

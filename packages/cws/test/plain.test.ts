@@ -1,0 +1,4 @@
+import { describe } from 'vitest';
+import { clientBehaviour } from './behaviour.js';
+
+describe('plain TCP', () => clientBehaviour('plain'));
