@@ -12,6 +12,7 @@ import { buildResult, formatSummary, progressLine } from './bench-report.js';
 import type { EchoLoadOptions } from './echo-load.js';
 import { LatencyHistogram } from './histogram.js';
 import { LocalRunner, type LoadRunner, ProcessRunner } from './load-runner.js';
+import { processTreeCpuUs } from './process-cpu.js';
 
 export interface BenchIo {
   stdout: { write(text: string): unknown };
@@ -42,6 +43,10 @@ function sleep(ms: number, stop: Promise<void>): Promise<void> {
   ]).finally(() => clearTimeout(timer));
 }
 
+function serverCpu(pid: number | undefined): number | undefined {
+  return pid === undefined ? undefined : processTreeCpuUs(pid);
+}
+
 export async function runBench(argv: string[], io: BenchIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout.write(BENCH_USAGE);
@@ -53,6 +58,12 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
   } catch (error) {
     if (!(error instanceof BenchUsageError)) throw error;
     io.stderr.write(`lapps bench: ${error.message}\n\n${BENCH_USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (options.serverPid !== undefined && processTreeCpuUs(options.serverPid) === undefined) {
+    io.stderr.write(
+      `lapps bench: --server-pid ${options.serverPid}: no such process in /proc\n\n${BENCH_USAGE}`,
+    );
     return EXIT_USAGE;
   }
 
@@ -138,6 +149,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
     }
 
     await Promise.all(runners.map((r) => r.reset()));
+    const serverCpuAtStart = serverCpu(options.serverPid);
     const start = performance.now();
     last = 0;
     lastAt = start;
@@ -163,6 +175,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
     }
     const finals = await sampleAll(true);
     const seconds = (performance.now() - start) / 1000;
+    const serverCpuAtEnd = serverCpu(options.serverPid);
     if (live) io.stderr.write('\n');
 
     const histogram = new LatencyHistogram();
@@ -183,6 +196,9 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
       histogram,
       seconds,
       sum('cpuUs'),
+      serverCpuAtStart === undefined || serverCpuAtEnd === undefined
+        ? undefined
+        : serverCpuAtEnd - serverCpuAtStart,
       errors,
       interrupted,
     );

@@ -20,6 +20,8 @@ export interface BenchOptions {
   /** Text frames instead of binary ones (the payload is ASCII either way). */
   text: boolean;
   json: boolean;
+  /** A server process to report the CPU of (Linux /proc): its CPU per round trip. */
+  serverPid: number | undefined;
   /** Seconds allowed for every connection to open. */
   connectTimeout: number;
 }
@@ -41,6 +43,7 @@ Options:
   --insecure             do not verify the server's certificate (self-signed test servers)
   --text                 send text frames (default binary)
   --connect-timeout S    seconds for all connections to open (default 15)
+  --server-pid PID       also report that process's CPU (with its children) per round trip
   --json                 print the summary as JSON on stdout (progress stays on stderr)
 `;
 
@@ -85,6 +88,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         text: { type: 'boolean' },
         'connect-timeout': { type: 'string' },
         json: { type: 'boolean' },
+        'server-pid': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -117,5 +121,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     text: values.text === true,
     connectTimeout: number('connect-timeout', str('connect-timeout'), 15, 0.1, 3_600, false),
     json: values.json === true,
+    serverPid:
+      str('server-pid') === undefined
+        ? undefined
+        : number('server-pid', str('server-pid'), 0, 1, 2 ** 31 - 1, true),
   };
 }

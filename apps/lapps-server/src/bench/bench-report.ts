@@ -23,6 +23,9 @@ export interface BenchResult {
   /** CPU of the load processes per round trip, and in % of one core. */
   loadCpuUsPerRoundTrip?: number;
   loadCpuPercent: number;
+  /** With --server-pid: the server's CPU per round trip and in % of one core. */
+  serverCpuUsPerRoundTrip?: number;
+  serverCpuPercent?: number;
   interrupted: boolean;
 }
 
@@ -34,6 +37,7 @@ export function buildResult(
   histogram: LatencyHistogram,
   seconds: number,
   cpuUs: number,
+  serverCpuUs: number | undefined,
   errors: string[],
   interrupted: boolean,
 ): BenchResult {
@@ -60,6 +64,10 @@ export function buildResult(
     errors,
     ...(counts.roundTrips > 0 && { loadCpuUsPerRoundTrip: cpuUs / counts.roundTrips }),
     loadCpuPercent: seconds > 0 ? (100 * cpuUs) / (seconds * 1e6) : 0,
+    ...(serverCpuUs !== undefined && {
+      ...(counts.roundTrips > 0 && { serverCpuUsPerRoundTrip: serverCpuUs / counts.roundTrips }),
+      serverCpuPercent: seconds > 0 ? (100 * serverCpuUs) / (seconds * 1e6) : 0,
+    }),
     interrupted,
   };
 }
@@ -96,6 +104,12 @@ export function formatSummary(r: BenchResult): string {
     `  load CPU        ${fixed(r.loadCpuUsPerRoundTrip, 2)} µs per round trip ` +
       `(${r.loadCpuPercent.toFixed(0)}% of one core)`,
   ];
+  if (r.serverCpuPercent !== undefined) {
+    lines.push(
+      `  server CPU      ${fixed(r.serverCpuUsPerRoundTrip, 2)} µs per round trip ` +
+        `(${r.serverCpuPercent.toFixed(0)}% of one core)`,
+    );
+  }
   for (const error of r.errors) lines.push(`  error: ${error}`);
   return `${lines.join('\n')}\n`;
 }

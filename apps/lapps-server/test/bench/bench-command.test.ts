@@ -45,8 +45,20 @@ describe('lapps bench', () => {
   it('loads a ws echo server: round trips, latency percentiles, no errors, progress on stderr', async () => {
     const url = await wsServer();
     const { io, out, err } = capture();
+    // The ws server runs in this process: --server-pid reports this process's CPU.
     const code = await run(
-      ['bench', '--url', url, '--connections', '8', '--payload', '300', ...quick],
+      [
+        'bench',
+        '--url',
+        url,
+        '--connections',
+        '8',
+        '--payload',
+        '300',
+        '--server-pid',
+        String(process.pid),
+        ...quick,
+      ],
       io,
     );
     expect(code).toBe(0);
@@ -69,6 +81,8 @@ describe('lapps bench', () => {
     expect(result.latencyMs.p99!).toBeGreaterThanOrEqual(result.latencyMs.p50!);
     expect(result.latencyMs.max!).toBeGreaterThanOrEqual(result.latencyMs.p99!);
     expect(result.loadCpuUsPerRoundTrip).toBeGreaterThan(0);
+    expect(result.serverCpuUsPerRoundTrip).toBeGreaterThan(0);
+    expect(result.serverCpuPercent).toBeGreaterThan(0);
     expect(err()).toMatch(/measuring +0\.\d s \| now +[\d,]+ rt\/s \| mean/);
   });
 
@@ -155,6 +169,7 @@ describe('lapps bench', () => {
       /--payload must be an integer, got "lots"/,
     ],
     [['--url', 'ws://127.0.0.1:1/', '--nope'], /Unknown option '--nope'/],
+    [['--url', 'ws://127.0.0.1:1/', '--server-pid', '2147483646'], /no such process/],
   ])('usage error %j: exit 2 with the reason and the usage', async (args, message) => {
     const { io, err } = capture();
     expect(await run(['bench', ...args], io)).toBe(2);
