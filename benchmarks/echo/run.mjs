@@ -2,14 +2,15 @@
 // node:net floor, our lapps server) pinned to core 0, drive it with load.mjs pinned to core 1, and
 // report round trips/s, server CPU µs per message and the ratio to ws, as a Markdown table and as
 // JSON in benchmarks/results/. See ../README.md.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { canPin, killGroup, launch as launchChild, onExit, stop } from '../lib/children.mjs';
+import { canConnect, freePort, makeCertificate } from '../lib/network.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -55,54 +56,13 @@ const rounds = Math.max(1, Number(o.rounds));
 const NOISE_PCT = 10;
 const noisy = (r) => (r.otherCpuPct ?? 0) > NOISE_PCT;
 
-// ---- every child is killed at the end, whatever happens ----
 const tmp = mkdtempSync(join(os.tmpdir(), 'lapps-echo-bench-'));
-const children = new Set();
-process.on('exit', () => {
-  for (const child of children) killGroup(child, 'SIGKILL');
-  rmSync(tmp, { recursive: true, force: true });
-});
-process.on('SIGINT', () => process.exit(130));
-process.on('SIGTERM', () => process.exit(143));
-
-function killGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal); // detached: the child leads its own process group
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {}
-  }
-}
-
-function launch(argv, { core } = {}) {
-  const cmd = pinned && core !== undefined ? ['taskset', '-c', String(core), ...argv] : argv;
-  const child = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  children.add(child);
-  child.output = { stdout: '', stderr: '' };
-  for (const stream of ['stdout', 'stderr']) {
-    child[stream].setEncoding('utf8');
-    child[stream].on('data', (s) => {
-      child.output[stream] = (child.output[stream] + s).slice(-65536);
-    });
-  }
-  child.exited = new Promise((res) => child.on('exit', (code, sig) => res(code ?? sig)));
-  child.exited.then(() => children.delete(child));
-  return child;
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  killGroup(child, 'SIGTERM');
-  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
-  await child.exited;
-  clearTimeout(timer);
-}
+onExit(() => rmSync(tmp, { recursive: true, force: true }));
+const launch = (argv, { core } = {}) => launchChild(argv, { core, pinned });
 
 // ---- machine ----
-const canTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const cores = os.availableParallelism();
-const pinned = o.pin !== 'off' && canTaskset && cores >= 2;
+const pinned = canPin(o.pin);
 let clkTck = 100;
 try {
   clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -126,56 +86,14 @@ const machine = {
 let cert;
 let tlsProblem;
 if (transports.includes('tls')) {
-  const certFile = join(tmp, 'cert.pem');
-  const keyFile = join(tmp, 'key.pem');
-  const r = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-    ].concat(['-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile]),
-    { encoding: 'utf8' },
-  );
-  if (r.error || r.status !== 0) {
-    tlsProblem = r.error
-      ? 'TLS skipped: the openssl CLI was not found (it makes the self-signed certificate)'
-      : `TLS skipped: openssl failed: ${r.stderr.trim().split('\n').pop()}`;
+  const made = makeCertificate(tmp);
+  if (made.problem) {
+    tlsProblem = made.problem;
     console.error(tlsProblem);
-  } else {
-    cert = { cert: certFile, key: keyFile };
-  }
+  } else cert = made;
 }
 
 // ---- servers ----
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-function canConnect(port) {
-  return new Promise((res) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.on('connect', () => {
-      s.destroy();
-      res(true);
-    });
-    s.on('error', () => res(false));
-  });
-}
-
 let confCount = 0;
 async function startServer(server, tls) {
   const tlsArgs = tls ? ['--tls', '--cert', cert.cert, '--key', cert.key] : [];

@@ -140,8 +140,17 @@ export class WebSocketClient {
         reader.attach(socket, {
           onData: (chunk) => {
             const parser = this.parser;
-            if (parser !== undefined) parser.push(chunk);
-            else this.readHandshake(chunk, frames);
+            if (parser === undefined) {
+              this.readHandshake(chunk, frames);
+              return;
+            }
+            const outbox = this.outbox!;
+            outbox.beginRead();
+            try {
+              parser.push(chunk);
+            } finally {
+              outbox.endRead();
+            }
           },
           onError: (error) => this.socketError(error),
           onClose: () => this.finish(),

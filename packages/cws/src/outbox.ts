@@ -17,6 +17,8 @@ export class Outbox {
   private readonly batch: FrameBatch;
   private readonly socket: net.Socket;
   private scheduled = false;
+  /** Inside the handling of bytes read: sends wait for its end (see `endRead`). */
+  private reading = false;
 
   constructor(socket: net.Socket, serializer: FrameSerializer) {
     this.socket = socket;
@@ -31,11 +33,24 @@ export class Outbox {
   /** Queues one frame (masked: the payload is copied, so the caller may reuse it at once). */
   add(opcode: Opcode, payload: Uint8Array): void {
     this.batch.add(opcode, payload);
-    if (!this.scheduled) {
+    if (!this.scheduled && !this.reading) {
       this.scheduled = true;
       dirty.push(this);
       if (dirty.length === 1) setImmediate(flushDirty);
     }
+  }
+
+  /**
+   * Sends made while a read is handled (replies from message handlers) leave in one write when it
+   * is done, as the server does: no wait for the check phase, no Immediate, no dirty-list entry.
+   */
+  beginRead(): void {
+    this.reading = true;
+  }
+
+  endRead(): void {
+    this.reading = false;
+    if (this.batch.byteLength > 0) this.flush();
   }
 
   /** Hands everything pending to the socket now (before ending it, say). */
@@ -47,12 +62,14 @@ export class Outbox {
     if (socket.destroyed) return;
     if (chunks.length === 1) {
       socket.write(chunks[0]!);
-      return;
+    } else {
+      // Corked writes leave as one writev.
+      socket.cork();
+      for (const chunk of chunks) socket.write(chunk);
+      socket.uncork();
     }
-    // Corked writes leave as one writev.
-    socket.cork();
-    for (const chunk of chunks) socket.write(chunk);
-    socket.uncork();
+    // Written through to the kernel: the batch may reuse that memory for the next frames.
+    if (socket.writableLength === 0) this.batch.release();
   }
 }
 

@@ -67,6 +67,20 @@ export class FrameBatch {
     return out;
   }
 
+  /**
+   * Declares that nothing refers to the bytes of the last `take()` any more, so the current buffer
+   * is reused from its start instead of moving on. Call it right after writing what `take()` gave
+   * when the socket reports it handed everything to the kernel (`socket.writableLength === 0`):
+   * request/response traffic then cycles through the same warm memory instead of a fresh 64 KiB
+   * buffer every few dozen frames. Does nothing once more frames have been added.
+   */
+  release(): void {
+    if (this.pending === 0 && this.used === this.start) {
+      this.start = 0;
+      this.used = 0;
+    }
+  }
+
   private reserve(size: number): void {
     if (this.buffer.length - this.used >= size) return;
     this.seal();

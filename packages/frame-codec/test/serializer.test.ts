@@ -66,6 +66,29 @@ describe('FrameSerializer', () => {
 });
 
 describe('FrameBatch', () => {
+  it('release() reuses the buffer from its start once the last take() is written', () => {
+    const batch = new FrameBatch(new FrameSerializer({ role: 'server' }));
+    batch.add(Opcode.Binary, Uint8Array.of(1, 2, 3));
+    const [first] = batch.take();
+    batch.add(Opcode.Binary, Uint8Array.of(4, 5));
+    const [second] = batch.take();
+    // Without release: the next frame goes after the previous one, never over it.
+    expect(second!.buffer).toBe(first!.buffer);
+    expect(second!.byteOffset).toBe(first!.byteOffset + first!.length);
+    expect([...first!]).toEqual([0x82, 3, 1, 2, 3]);
+    batch.release();
+    batch.add(Opcode.Binary, Uint8Array.of(6));
+    const [third] = batch.take();
+    expect(third!.buffer).toBe(first!.buffer);
+    expect(third!.byteOffset).toBe(first!.byteOffset);
+    expect([...third!]).toEqual([0x82, 1, 6]);
+    // Once a frame is pending, release() must not rewind under it.
+    batch.add(Opcode.Binary, Uint8Array.of(7));
+    batch.release();
+    batch.add(Opcode.Binary, Uint8Array.of(8));
+    expect(batch.take().map((c) => [...c])).toEqual([[0x82, 1, 7, 0x82, 1, 8]]);
+  });
+
   it('packs small frames into one chunk and parses back in order', () => {
     const batch = new FrameBatch(new FrameSerializer({ role: 'server' }));
     batch.add(Opcode.Text, utf8('one'));

@@ -129,7 +129,7 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
     let last = 0;
     let lastAt = performance.now();
     const warmupStart = lastAt;
-    for (let t = 0; t < options.warmup && !interrupted; ) {
+    for (let t = 0; options.warmup - t > 0.02 && !interrupted; ) {
       await sleep(Math.min(1, options.warmup - t) * 1000, stop);
       const samples = await sampleAll(false);
       const now = performance.now();
@@ -154,7 +154,8 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
     last = 0;
     lastAt = start;
     let elapsed = 0;
-    while (elapsed < options.duration && !interrupted) {
+    // 20 ms of slack: timers fire late, and a 10 ms remainder is not worth another line.
+    while (options.duration - elapsed > 0.02 && !interrupted) {
       await sleep(Math.min(1, options.duration - elapsed) * 1000, stop);
       const samples = await sampleAll(false);
       const now = performance.now();

@@ -299,6 +299,8 @@ export class Connection implements FrameHandler {
       this.socket.uncork();
     }
     if (!flowing) this.waitingForDrain = true;
+    // Written through to the kernel: the batch may reuse that memory for the next frames.
+    else if (this.socket.writableLength === 0) this.out.release();
   }
 
   /** The client does not read what we send: give up on it (1008) rather than buffer without end. */
