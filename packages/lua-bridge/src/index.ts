@@ -12,7 +12,13 @@ export type { LuaBridgeErrorCode } from './errors.js';
 // Modules: the plug-in interface and the built-in ones
 export type { LuaModule, LuaModuleContext, LuaState } from './module.js';
 export { builtinModules } from './builtin-modules.js';
-export { bcastModule, resetBroadcastChannels } from './modules/bcast.js';
+export {
+  bcastModule,
+  deliverBroadcast,
+  resetBroadcastChannels,
+  setBroadcastRelay,
+} from './modules/bcast.js';
+export type { BroadcastRelay } from './modules/bcast.js';
 export { murmurModule } from './modules/murmur.js';
 export { napModule } from './modules/nap.js';
 export { timeModule } from './modules/time.js';

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinModules } from '../src/builtin-modules.js';
-import { resetBroadcastChannels } from '../src/modules/bcast.js';
+import {
+  deliverBroadcast,
+  resetBroadcastChannels,
+  setBroadcastRelay,
+} from '../src/modules/bcast.js';
 import { murmur3 } from '../src/murmur3.js';
 import { startService, text, tick } from './fixture.js';
 
@@ -98,6 +102,35 @@ end`;
       [2, 2],
     ]);
     expect(a.service.onMessage(1, 1, text('nochannel'))).toBe(true);
+  });
+
+  it('with a relay: every send also goes out, remote broadcasts reach local subscribers', async () => {
+    const published: [number, number, string][] = [];
+    setBroadcastRelay({
+      publish: (channel, opcode, data) =>
+        published.push([channel, opcode, Buffer.from(data).toString()]),
+    });
+    try {
+      const a = await startService(
+        `function svc.onMessage(h, op, msg)
+  if msg == 'sub' then return bcast:subscribe(42, h) end
+  return bcast:send(42, msg)
+end`,
+        all,
+      );
+      // Channel 42 was created by no instance of this process: with a relay, subscribing works.
+      expect(a.service.onMessage(1, 1, text('sub'))).toBe(true);
+      expect(a.service.onMessage(1, 1, text('local'))).toBe(true);
+      deliverBroadcast(42, 2, Uint8Array.of(9));
+      deliverBroadcast(43, 1, text('nobody'));
+      expect(published).toEqual([[42, 1, 'local']]);
+      expect(a.host.sent.map((s) => [s.handler, s.opcode, [...s.payload]])).toEqual([
+        [1, 1, [...text('local')]],
+        [1, 2, [9]],
+      ]);
+    } finally {
+      setBroadcastRelay(undefined);
+    }
   });
 
   it('unsubscribes explicitly and on disconnect', async () => {

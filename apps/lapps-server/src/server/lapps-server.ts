@@ -31,9 +31,21 @@ class ServiceRoute implements Route {
   }
 }
 
+/** What a forwarded connection's instance talks to (see src/cluster/peer-router.ts). */
+export interface ConnectionProxy {
+  send(opcode: DataOpcode, payload: Uint8Array): boolean;
+  close(code?: number, reason?: string): void;
+  readonly bufferedAmount: number;
+}
+
 export interface StartDependencies {
   /** Service implementations by name (default: the built-in TypeScript services). */
   services?: ReadonlyMap<string, ServiceFactory>;
+  /**
+   * The one instance that stands for a service with no local instance (`localInstances: []`):
+   * it forwards that service's connections to a process that runs one.
+   */
+  forwarder?: (service: string) => ServiceInstance;
   log?: Logger;
   /** Print `listening on URL` on stdout even when the log level hides it (`lapps start`). */
   announce?: boolean;
@@ -47,6 +59,9 @@ export class LappsServer implements ConnectionHost {
   readonly log: Logger;
   private readonly routes = new Map<string, ServiceRoute>();
   private readonly open = new Map<number, Connection>();
+  /** Connections of other processes served by instances of this one (handler → proxy). */
+  private readonly proxies = new Map<number, ConnectionProxy>();
+  private readonly byName = new Map<string, ServiceRoute>();
   private readonly pending = new Set<Connection>();
   private readonly serializer = new FrameSerializer({ role: 'server' });
   private listener: Listener | undefined;
@@ -65,16 +80,19 @@ export class LappsServer implements ConnectionHost {
   ) {
     this.log = log;
     this.serviceHost = {
-      send: (handler, opcode, payload) => this.open.get(handler)?.send(opcode, payload) ?? false,
-      close: (handler, code, reason) => this.open.get(handler)?.close(code, reason),
-      bufferedAmount: (handler) => this.open.get(handler)?.bufferedAmount ?? 0,
+      send: (handler, opcode, payload) =>
+        (this.open.get(handler) ?? this.proxies.get(handler))?.send(opcode, payload) ?? false,
+      close: (handler, code, reason) =>
+        (this.open.get(handler) ?? this.proxies.get(handler))?.close(code, reason),
+      bufferedAmount: (handler) =>
+        (this.open.get(handler) ?? this.proxies.get(handler))?.bufferedAmount ?? 0,
     };
   }
 
   /** Starts the services, then listens. Rejects with a clear error when it cannot. */
   static async start(options: ServerOptions, deps: StartDependencies = {}): Promise<LappsServer> {
     const server = new LappsServer(options, deps.log ?? silentLogger(), deps.announce ?? false);
-    await server.startServices(deps.services ?? builtinServices);
+    await server.startServices(deps.services ?? builtinServices, deps.forwarder);
     try {
       await server.listen();
     } catch (error) {
@@ -105,10 +123,15 @@ export class LappsServer implements ConnectionHost {
     return this.open.size;
   }
 
-  private async startServices(factories: ReadonlyMap<string, ServiceFactory>): Promise<void> {
+  private async startServices(
+    factories: ReadonlyMap<string, ServiceFactory>,
+    forwarder: StartDependencies['forwarder'],
+  ): Promise<void> {
     for (const service of this.options.services) {
+      const local =
+        service.localInstances ?? Array.from({ length: service.instances }, (_, i) => i);
       const factory = factories.get(service.name);
-      if (factory === undefined) {
+      if (local.length > 0 && factory === undefined) {
         throw Object.assign(
           new Error(
             `service ${service.name}: no implementation (built-in services: ${[...factories.keys()].join(', ')}; Lua services arrive with the Lua bridge)`,
@@ -119,7 +142,16 @@ export class LappsServer implements ConnectionHost {
       // Fail at start, not at the first client, on extra headers that cannot be sent.
       buildErrorResponse(400, { headers: service.extraHeaders });
       const instances: ServiceInstance[] = [];
-      for (let i = 0; i < service.instances; i++) instances.push(factory(i));
+      for (const i of local) instances.push(factory!(i));
+      if (instances.length === 0) {
+        if (forwarder === undefined) {
+          throw Object.assign(
+            new Error(`service ${service.name}: no local instance and no forwarder`),
+            { code: 'LAPPS_ERR_SERVICE' },
+          );
+        }
+        instances.push(forwarder(service.name));
+      }
       const route = new ServiceRoute(
         service.name,
         service.target,
@@ -130,6 +162,7 @@ export class LappsServer implements ConnectionHost {
         instances,
       );
       this.routes.set(service.target, route);
+      this.byName.set(service.name, route);
       for (const instance of instances) await instance.onStart(this.serviceHost);
       this.log.info(
         { service: service.name, target: service.target, instances: instances.length },
@@ -219,6 +252,26 @@ export class LappsServer implements ConnectionHost {
 
   unregister(connection: Connection): void {
     this.open.delete(connection.id);
+  }
+
+  /**
+   * A connection of another process arrives for `service`: it gets a handler id of this process
+   * and an instance (round-robin); the instance's sends and closes go to `proxy`. Undefined when
+   * the service is unknown here.
+   */
+  attachProxy(
+    service: string,
+    proxy: ConnectionProxy,
+  ): { handler: number; instance: ServiceInstance } | undefined {
+    const route = this.byName.get(service);
+    if (route === undefined) return undefined;
+    const handler = this.nextId++;
+    this.proxies.set(handler, proxy);
+    return { handler, instance: route.nextInstance() };
+  }
+
+  detachProxy(handler: number): void {
+    this.proxies.delete(handler);
   }
 
   forget(connection: Connection): void {

@@ -13,6 +13,11 @@ export interface RouteOptions {
   /** The subprotocol the service speaks (`proto_alias`). */
   protoAlias: string | undefined;
   protocol: 'raw' | 'LAppS';
+  /**
+   * The instance numbers this process runs (default: all, 0..instances-1). With worker processes
+   * each runs its share; with none here, the route's connections go to a forwarder instead.
+   */
+  localInstances?: readonly number[];
 }
 
 /** Everything the connection core needs, in its own units (derived from the config files). */

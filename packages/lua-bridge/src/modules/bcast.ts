@@ -5,6 +5,11 @@
  * writes to every subscribed connection through its own instance's host; without an opcode it
  * sends text (1) when `data` is valid UTF-8, else binary (2). Connections unsubscribe
  * automatically when they disconnect, and an instance's subscriptions go when it shuts down.
+ *
+ * With several worker processes the server sets a relay: every `send` also goes to the other
+ * processes, which deliver it to their own subscribers (`deliverBroadcast`). Channels then exist in
+ * every process: subscribing to a channel that no instance of this process created succeeds (its
+ * creator may live in another process).
  */
 import { isUtf8 } from 'node:buffer';
 import { lauxlib, lua } from 'fengari';
@@ -44,6 +49,36 @@ export function resetBroadcastChannels(): void {
   channels.clear();
 }
 
+/** Where broadcasts go beyond this process (the other worker processes of the server). */
+export interface BroadcastRelay {
+  /** `data` is a Lua string's bytes: immutable, safe to keep. */
+  publish(channel: number, opcode: 1 | 2, data: Uint8Array): void;
+}
+
+let relay: BroadcastRelay | undefined;
+
+/** Sets (or, with undefined, removes) the relay of this process. */
+export function setBroadcastRelay(next: BroadcastRelay | undefined): void {
+  relay = next;
+}
+
+function deliver(channel: number, opcode: 1 | 2, data: Uint8Array): boolean {
+  const subscribers = channels.get(channel);
+  if (subscribers === undefined) return false;
+  for (const s of subscribers) {
+    (s.context as BridgeModuleContext).host?.send(s.handler, opcode, data);
+  }
+  return true;
+}
+
+/**
+ * A broadcast sent in another process: to this process's subscribers of `channel`, in the order
+ * they arrive. `data` must not change afterwards (copy it out of a reused read buffer first).
+ */
+export function deliverBroadcast(channel: number, opcode: 1 | 2, data: Uint8Array): void {
+  deliver(channel, opcode, data);
+}
+
 export const bcastModule: LuaModule = {
   name: 'bcast',
   open(L, context) {
@@ -57,8 +92,12 @@ export const bcastModule: LuaModule = {
     lua.lua_pushcfunction(L, (S) => {
       const id = lauxlib.luaL_checkinteger(S, 2);
       const handler = lauxlib.luaL_checkinteger(S, 3);
-      const subscribers = channels.get(id);
-      if (subscribers === undefined) return failure(S, `no broadcast channel ${id}`);
+      let subscribers = channels.get(id);
+      if (subscribers === undefined) {
+        if (relay === undefined) return failure(S, `no broadcast channel ${id}`);
+        subscribers = [];
+        channels.set(id, subscribers);
+      }
       if (!subscribers.some((s) => s.context === context && s.handler === handler)) {
         subscribers.push({ context, handler });
       }
@@ -83,11 +122,10 @@ export const bcastModule: LuaModule = {
       if (data === null) return lauxlib.luaL_argerror(S, 3, 'string expected');
       const opcode = lauxlib.luaL_optinteger(S, 4, isUtf8(data) ? 1 : 2);
       if (opcode !== 1 && opcode !== 2) return failure(S, `invalid opcode ${opcode} (1 or 2)`);
-      const subscribers = channels.get(id);
-      if (subscribers === undefined) return failure(S, `no broadcast channel ${id}`);
-      for (const s of subscribers) {
-        (s.context as BridgeModuleContext).host?.send(s.handler, opcode, data);
+      if (!deliver(id, opcode, data) && relay === undefined) {
+        return failure(S, `no broadcast channel ${id}`);
       }
+      relay?.publish(id, opcode, data);
       return success(S);
     });
     lua.lua_setfield(L, -2, 'send');
