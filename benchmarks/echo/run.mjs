@@ -14,8 +14,11 @@ import { canConnect, freePort, makeCertificate } from '../lib/network.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
-// lapps: the built-in TypeScript echo; lapps-lua: the example's Lua echo (apps/lapps-server/example/apps/echo).
-const SERVERS = ['ws', 'floor', 'floor-onread', 'lapps', 'lapps-lua'];
+// lapps: the built-in TypeScript echo; lapps-lua: the example's Lua echo (apps/lapps-server/example/apps/echo);
+// lapps-2w: the Lua echo with 2 worker processes and 2 instances (every connection served where it
+// lands), not pinned; lapps-2w-fwd: the same with 1 instance (the other worker forwards its half).
+const SERVERS = ['ws', 'floor', 'floor-onread', 'lapps', 'lapps-lua', 'lapps-2w', 'lapps-2w-fwd'];
+const WORKERS = { 'lapps-2w': 2, 'lapps-2w-fwd': 2 };
 
 const { values: o } = parseArgs({
   // pnpm passes a literal `--` through when called as `pnpm bench:echo -- --flag`.
@@ -99,7 +102,7 @@ async function startServer(server, tls) {
   const tlsArgs = tls ? ['--tls', '--cert', cert.cert, '--key', cert.key] : [];
   let argv;
   let port;
-  if (server === 'lapps' || server === 'lapps-lua') {
+  if (server.startsWith('lapps')) {
     if (!existsSync(o['lapps-cli'])) {
       throw new Error(
         `skipped: ${o['lapps-cli']} is missing (run \`pnpm --filter @lapps/server build\`)`,
@@ -111,7 +114,7 @@ async function startServer(server, tls) {
     const ws = {
       ip: '127.0.0.1',
       port,
-      workers: { workers: 1, max_connections: 100000 },
+      workers: { workers: WORKERS[server] ?? 1, max_connections: 100000 },
       tls,
       tls_certificates: cert ? { cert: cert.cert, key: cert.key } : undefined,
       connections: { max_per_ip: 100000 },
@@ -121,12 +124,12 @@ async function startServer(server, tls) {
       // With an applications folder holding echo/echo.lua the service is the Lua echo; without
       // one it is the server's built-in TypeScript echo.
       directories: {
-        applications: server === 'lapps-lua' ? join(repo, 'apps/lapps-server/example/apps') : dir,
+        applications: server === 'lapps' ? dir : join(repo, 'apps/lapps-server/example/apps'),
       },
       services: {
         echo: {
           standalone: false,
-          instances: 1,
+          instances: server === 'lapps-2w' ? 2 : 1,
           auto_start: true,
           request_target: '/echo',
           protocol: 'raw',
@@ -142,7 +145,8 @@ async function startServer(server, tls) {
     const onread = server === 'floor-onread' && !tls ? ['--onread'] : [];
     argv = [process.execPath, script, '--port', '0', ...tlsArgs, ...onread];
   }
-  const child = launch(argv, { core: 0 });
+  // Several workers need both cores (shared with the load generator): not pinned.
+  const child = launch(argv, WORKERS[server] ? {} : { core: 0 });
   // Ready when it logs `listening on ws://...:PORT` (or wss://); for lapps, whose log level is
   // `warn` here, also when its port accepts a connection.
   const deadline = Date.now() + 15000;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { checkServices, checkWs } from './cross-key-checks.js';
@@ -120,6 +121,8 @@ type RawWs = WsConfig & { lapps_config_file?: string };
 
 function effectiveWs(raw: RawWs, confDir: string): WsConfig {
   const { lapps_config_file: _ignored, ...ws } = raw;
+  // One worker process per core unless told otherwise (DESIGN section 4).
+  ws.workers = { ...ws.workers, workers: ws.workers.workers ?? availableParallelism() };
   const absolute = (path: string) => (path === '' ? '' : resolve(confDir, path));
   const { ca, cert, key } = raw.tls_certificates;
   ws.tls_certificates = {

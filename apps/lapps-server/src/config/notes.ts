@@ -23,15 +23,7 @@ const IGNORED_LAPPS_KEYS: readonly (readonly string[])[] = [
 
 /** Notes for `ws.json` as written (call before the defaults are filled in). */
 export function wsNotes(label: string, raw: unknown): string[] {
-  const notes = ignoredKeyNotes(label, raw, IGNORED_WS_KEYS);
-  const workers = lookup(raw, ['workers', 'workers']);
-  if (typeof workers === 'number' && workers > 1) {
-    notes.push(
-      `${label}: workers.workers is ${workers}, but this version runs everything in one process ` +
-        '(several worker processes come later)',
-    );
-  }
-  return notes;
+  return ignoredKeyNotes(label, raw, IGNORED_WS_KEYS);
 }
 
 /** Notes for `lapps.json` as written (call before the defaults are filled in). */

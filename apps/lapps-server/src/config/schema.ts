@@ -69,8 +69,11 @@ export const wsSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        workers: integer(1, 1),
+        // No default here: load.ts uses os.availableParallelism() (one process per core).
+        workers: { type: 'integer', minimum: 1, maximum: 256 },
         max_connections: integer(1, 10000),
+        // (ours) A worker whose event loop stays busy this long is killed and restarted.
+        stall_timeout_ms: integer(100, 10000),
         auto_fragment: boolean(false),
         max_poll_events: integer(1, 300),
         max_poll_wait_ms: integer(0, 10),

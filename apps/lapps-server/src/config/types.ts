@@ -26,8 +26,11 @@ export interface WsConfig {
   /** 0 asks the system for a free port (tests). */
   port: number;
   workers: {
+    /** Worker processes; 1 runs everything in this process, with no primary. */
     workers: number;
     max_connections: number;
+    /** **(ours)** A worker whose event loop stays busy this long is killed and restarted. */
+    stall_timeout_ms: number;
     auto_fragment: boolean;
     /** The next four tuned the C++ epoll loop: accepted, ignored. */
     max_poll_events: number;

@@ -4,6 +4,9 @@ import { createLogger } from './logger.js';
 import { networkServiceFactories, startStandaloneServices } from './lua-services.js';
 import { serverOptionsFrom } from './server-options.js';
 import type { StandaloneService } from '@lapps/lua-bridge';
+import { WorkerLink } from '@lapps/scheduler';
+import { runPrimary } from '../cluster/primary.js';
+import { runWorker } from '../cluster/worker.js';
 
 export interface RunningServer {
   url: string;
@@ -15,6 +18,13 @@ export interface RunningServer {
  * (exit 0), reloads the TLS certificates on SIGHUP.
  */
 export async function startServer(config: EffectiveConfig): Promise<RunningServer> {
+  if (config.ws.workers.workers > 1) {
+    // The same command runs in the primary and, forked by it, in every worker.
+    const link = WorkerLink.current();
+    if (link === undefined) return runPrimary(config);
+    await runWorker(config, link);
+    return { url: '', close: async () => {} };
+  }
   const log = createLogger(config.ws.log.level, config.ws.log.pretty);
   for (const note of config.notes) log.info(note);
   for (const service of config.lapps.services) {

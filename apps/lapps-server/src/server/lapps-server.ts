@@ -49,6 +49,8 @@ export interface StartDependencies {
   log?: Logger;
   /** Print `listening on URL` on stdout even when the log level hides it (`lapps start`). */
   announce?: boolean;
+  /** One of several worker processes: the primary says `listening on`, not this process. */
+  worker?: boolean;
 }
 
 /**
@@ -72,6 +74,7 @@ export class LappsServer implements ConnectionHost {
   private sweepTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private readonly serviceHost: ServiceHost;
+  private worker = false;
 
   private constructor(
     readonly options: ServerOptions,
@@ -92,6 +95,7 @@ export class LappsServer implements ConnectionHost {
   /** Starts the services, then listens. Rejects with a clear error when it cannot. */
   static async start(options: ServerOptions, deps: StartDependencies = {}): Promise<LappsServer> {
     const server = new LappsServer(options, deps.log ?? silentLogger(), deps.announce ?? false);
+    server.worker = deps.worker ?? false;
     await server.startServices(deps.services ?? builtinServices, deps.forwarder);
     try {
       await server.listen();
@@ -164,10 +168,17 @@ export class LappsServer implements ConnectionHost {
       this.routes.set(service.target, route);
       this.byName.set(service.name, route);
       for (const instance of instances) await instance.onStart(this.serviceHost);
-      this.log.info(
-        { service: service.name, target: service.target, instances: instances.length },
-        'service started',
-      );
+      if (local.length === 0) {
+        this.log.info(
+          { service: service.name, target: service.target },
+          'service forwarded: its instances run in other worker processes',
+        );
+      } else {
+        this.log.info(
+          { service: service.name, target: service.target, instances: local.length },
+          'service started',
+        );
+      }
     }
   }
 
@@ -207,8 +218,11 @@ export class LappsServer implements ConnectionHost {
       this.sweepTimer = setInterval(() => this.sweep(), period);
       this.sweepTimer.unref();
     }
-    // `lapps start` promises this line whatever the log level: scripts wait for it.
-    if (this.log.isLevelEnabled('info'))
+    // `lapps start` promises this line whatever the log level: scripts wait for it. A worker
+    // process says something else: the primary announces the server once every worker is ready.
+    if (this.worker)
+      this.log.info({ url: this.url }, `worker accepting connections at ${this.url}`);
+    else if (this.log.isLevelEnabled('info'))
       this.log.info({ url: this.url }, `listening on ${this.url}`);
     else if (this.announce) process.stdout.write(`listening on ${this.url}\n`);
   }
@@ -344,6 +358,11 @@ export class LappsServer implements ConnectionHost {
   /** Re-reads the TLS certificate files; open connections keep theirs (no-op without TLS). */
   reloadCertificates(): void {
     if (this.options.tls) this.listener?.reloadCertificates();
+  }
+
+  /** Starts the close handshake of a connection of this process (an answer from another one). */
+  closeConnection(handler: number, code?: number, reason?: string): void {
+    this.open.get(handler)?.close(code, reason);
   }
 
   /** For services written in TypeScript that want to send outside of onMessage. */

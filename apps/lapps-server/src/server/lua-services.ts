@@ -89,12 +89,16 @@ export function networkServiceFactories(
 export async function startStandaloneServices(
   config: EffectiveConfig,
   log: Logger,
+  runsHere: (service: string, instance: number) => boolean = () => true,
 ): Promise<StandaloneService[]> {
   const started: StandaloneService[] = [];
   const modules = serviceModules(config);
   for (const service of config.lapps.services) {
     if (!service.standalone || !service.auto_start) continue;
+    let count = 0;
     for (let instance = 0; instance < service.instances; instance++) {
+      if (!runsHere(service.name, instance)) continue;
+      count++;
       const standalone = new StandaloneService(
         {
           name: service.name,
@@ -109,7 +113,8 @@ export async function startStandaloneServices(
       await standalone.start();
       started.push(standalone);
     }
-    log.info({ service: service.name, instances: service.instances }, 'standalone service started');
+    if (count > 0)
+      log.info({ service: service.name, instances: count }, 'standalone service started');
   }
   return started;
 }

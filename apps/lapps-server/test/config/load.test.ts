@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -56,7 +57,12 @@ describe('defaults', () => {
     expect(config.ws).toMatchObject({
       ip: '0.0.0.0',
       port: 5083,
-      workers: { workers: 1, max_connections: 10000, auto_fragment: false },
+      workers: {
+        workers: availableParallelism(),
+        max_connections: 10000,
+        auto_fragment: false,
+        stall_timeout_ms: 10000,
+      },
       acl: { policy: 'allow', exclude: [] },
       tls: false,
       tls_server_version: 3,
@@ -204,7 +210,15 @@ describe('a LAppS 0.9 configuration', () => {
         `lapps.json: directories.${key} is accepted for compatibility and ignored`,
       );
     }
-    expect(config.notes.some((n) => n.startsWith('ws.json: workers.workers is 3'))).toBe(true);
+    // Worker processes are real now: a count above 1 is no longer a note.
+    expect(config.notes.some((n) => n.includes('workers.workers'))).toBe(false);
+    expect(config.ws.workers.workers).toBe(3);
+  });
+
+  it('runs one worker process per core by default, with a 10 s stall timeout', () => {
+    const config = loadConfig({ confDir: confDir(ws({ port: 5083 })), env: {} });
+    expect(config.ws.workers.workers).toBe(availableParallelism());
+    expect(config.ws.workers.stall_timeout_ms).toBe(10000);
   });
 
   it('notes nothing for keys that are not present', () => {

@@ -1,0 +1,248 @@
+// `lapps start` with 2 worker processes: placement, forwarding, bcast across workers, restarts of a
+// crashed or stalled worker, and a graceful shutdown under load. Real processes, run from source.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {}
+  }
+});
+
+// whoami answers with an id unique to its Lua state; pub/sub broadcasts; slow stalls the worker
+// in one uninterruptible call (a backtracking pattern: one VM instruction the count hook cannot cut).
+const SERVICES: Record<string, string> = {
+  whoami: `whoami = {}
+local me
+function whoami.onStart() me = tostring(math.random(1, 1000000000)) end
+function whoami.onMessage(h, op, msg) ws:send(h, 1, me .. ' ' .. msg) return true end
+function whoami.onDisconnect(h) end
+function whoami.onShutdown() end
+return whoami`,
+  pubsub: `pubsub = {}
+function pubsub.onStart() bcast:create(5) end
+function pubsub.onMessage(h, op, msg)
+  if msg == 'sub' then bcast:subscribe(5, h) ws:send(h, 1, 'subscribed') return true end
+  return bcast:send(5, msg)
+end
+function pubsub.onDisconnect(h) end
+function pubsub.onShutdown() end
+return pubsub`,
+  slow: `slow = {}
+function slow.onStart() end
+function slow.onMessage(h, op, msg)
+  if msg == 'stall' then string.find(string.rep('a', 40), string.rep('a?', 40) .. string.rep('a', 40) .. 'b') end
+  ws:send(h, op, msg)
+  return true
+end
+function slow.onDisconnect(h) end
+function slow.onShutdown() end
+return slow`,
+};
+
+function cluster(services: Record<string, object>, ws: object = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'lapps-cluster-'));
+  for (const [name, code] of Object.entries({
+    ...SERVICES,
+    one: SERVICES.slow!.replaceAll('slow', 'one'),
+  })) {
+    mkdirSync(join(root, 'apps', name), { recursive: true });
+    writeFileSync(join(root, 'apps', name, `${name}.lua`), code);
+  }
+  mkdirSync(join(root, 'conf'));
+  writeFileSync(
+    join(root, 'conf', 'ws.json'),
+    JSON.stringify({
+      ip: '127.0.0.1',
+      port: 0,
+      workers: { workers: 2, stall_timeout_ms: 1000 },
+      log: { level: 'info', pretty: false },
+      shutdown_timeout_ms: 3000,
+      ...ws,
+    }),
+  );
+  writeFileSync(
+    join(root, 'conf', 'lapps.json'),
+    JSON.stringify({ directories: { applications: '../apps' }, services }),
+  );
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', main, 'start', '--conf-dir', join(root, 'conf')],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const output = () => ({ stdout, stderr });
+  const waitFor = async (pattern: RegExp, ms = 30000): Promise<RegExpExecArray> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const m = pattern.exec(stdout);
+      if (m) return m;
+      if (Date.now() > deadline)
+        throw new Error(`no ${pattern} in stdout: ${stdout}\nstderr: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { child, exited, output, waitFor };
+}
+
+async function connect(url: string): Promise<WebSocket> {
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return ws;
+}
+
+function ask(ws: WebSocket, text: string): Promise<string> {
+  const reply = new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))));
+  ws.send(text);
+  return reply;
+}
+
+const whoami2 = { whoami: { request_target: '/who', instances: 2 } };
+
+describe('lapps start with 2 workers', () => {
+  it('prints the placement; connections land on both workers; SIGTERM exits 0', async () => {
+    const run = cluster({ ...whoami2, one: { request_target: '/one', instances: 1 } });
+    const [, url] = await run.waitFor(/listening on (ws:\/\/[^\s"]+)/);
+    const { stdout } = run.output();
+    expect(stdout).toContain('2 worker processes');
+    expect(stdout).toMatch(/worker 0: .*whoami#0/);
+    expect(stdout).toMatch(/worker 1: .*whoami#1/);
+    const ids = new Set<string>();
+    const sockets: WebSocket[] = [];
+    for (let i = 0; i < 8; i++) {
+      const ws = await connect(`${url}/who`);
+      sockets.push(ws);
+      ids.add((await ask(ws, 'x')).split(' ')[0]!);
+    }
+    // Each worker runs one whoami instance: replies from two states = connections on both.
+    expect(ids.size).toBe(2);
+    const closes = sockets.map((ws) => new Promise<number>((r) => ws.once('close', r)));
+    run.child.kill('SIGTERM');
+    expect(await Promise.all(closes)).toEqual(sockets.map(() => 1001));
+    expect(await run.exited).toBe(0);
+  });
+
+  it('forwards a 1-instance service to the worker that runs it, messages in order', async () => {
+    const run = cluster({ whoami: { request_target: '/who', instances: 1 } });
+    const [, url] = await run.waitFor(/listening on (ws:\/\/[^\s"]+)/);
+    const ids = new Set<string>();
+    for (let c = 0; c < 6; c++) {
+      const ws = await connect(`${url}/who`);
+      const got: string[] = [];
+      const all = new Promise<void>((resolve) =>
+        ws.on('message', (d) => {
+          got.push(String(d));
+          if (got.length === 200) resolve();
+        }),
+      );
+      for (let i = 0; i < 200; i++) ws.send(String(i));
+      await all;
+      const [id] = got[0]!.split(' ');
+      ids.add(id!);
+      expect(got).toEqual(Array.from({ length: 200 }, (_, i) => `${id} ${i}`));
+      ws.close();
+    }
+    expect(ids.size).toBe(1); // one instance served every connection, local or forwarded
+  });
+
+  it('bcast reaches subscribers on both workers', async () => {
+    const run = cluster({ pubsub: { request_target: '/ps', instances: 2, preload: ['bcast'] } });
+    const [, url] = await run.waitFor(/listening on (ws:\/\/[^\s"]+)/);
+    const subscribers: WebSocket[] = [];
+    for (let i = 0; i < 4; i++) {
+      const ws = await connect(`${url}/ps`);
+      expect(await ask(ws, 'sub')).toBe('subscribed');
+      subscribers.push(ws);
+    }
+    const received = subscribers.map(
+      (ws) => new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d)))),
+    );
+    const publisher = await connect(`${url}/ps`);
+    publisher.send('news');
+    expect(await Promise.all(received)).toEqual(subscribers.map(() => 'news'));
+  });
+
+  it('kill -9 of a worker drops only its connections; the server answers and the worker comes back', async () => {
+    const run = cluster(whoami2);
+    const [, url] = await run.waitFor(/listening on (ws:\/\/[^\s"]+)/);
+    const [, pid] = await run.waitFor(/worker 1 ready \(pid (\d+)\)/);
+    const ready = run.output().stdout.length;
+    const workerPids = new Map([[1, Number(pid)]]);
+    process.kill(workerPids.get(1)!, 'SIGKILL');
+    await run.waitFor(/worker 1 exited[^\n]*restarting/);
+    // Meanwhile new connections are served (by the live worker, or the restarted one).
+    const ws = await connect(`${url}/who`);
+    expect(await ask(ws, 'ping')).toMatch(/ ping$/);
+    // Back, with a new process.
+    const deadline = Date.now() + 20000;
+    let again: RegExpExecArray | null = null;
+    while (again === null && Date.now() < deadline) {
+      again = /worker 1 ready \(pid (\d+)\)/.exec(run.output().stdout.slice(ready));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(Number(again?.[1])).not.toBe(Number(pid));
+  });
+
+  it('a worker stalled in an uninterruptible Lua call is killed, named in the log, and replaced', async () => {
+    const run = cluster({ slow: { request_target: '/slow', instances: 2 } });
+    const [, url] = await run.waitFor(/listening on (ws:\/\/[^\s"]+)/);
+    const ws = await connect(`${url}/slow`);
+    expect(await ask(ws, 'fine')).toBe('fine');
+    ws.send('stall');
+    const stalled = await run.waitFor(/stalled[^\n]*slow#\d/, 20000);
+    expect(stalled[0]).toMatch(/slow#[01]/);
+    await run.waitFor(/restarting/, 20000);
+    // The server keeps answering.
+    const again = await connect(`${url}/slow`);
+    expect(await ask(again, 'still here')).toBe('still here');
+  });
+
+  it('SIGTERM under load: every client gets 1001, echoes arrive in order with no gap, exit 0', async () => {
+    const run = cluster({ whoami: { request_target: '/who', instances: 1 } });
+    const [, url] = await run.waitFor(/listening on (ws:\/\/[^\s"]+)/);
+    const clients = await Promise.all(Array.from({ length: 6 }, () => connect(`${url}/who`)));
+    const results = clients.map((ws) => {
+      let next = 0;
+      let inOrder = true;
+      ws.on('message', (d) => {
+        const n = Number(String(d).split(' ')[1]);
+        if (n !== next) inOrder = false;
+        next++;
+        if (ws.readyState === WebSocket.OPEN) ws.send(String(next));
+      });
+      ws.send('0');
+      return new Promise<{ code: number; inOrder: boolean; echoes: number }>((resolve) =>
+        ws.once('close', (code) => resolve({ code, inOrder, echoes: next })),
+      );
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    run.child.kill('SIGTERM');
+    const done = await Promise.all(results);
+    for (const r of done) {
+      expect(r.code).toBe(1001);
+      expect(r.inOrder).toBe(true);
+      expect(r.echoes).toBeGreaterThan(0);
+    }
+    expect(await run.exited).toBe(0);
+  });
+});
