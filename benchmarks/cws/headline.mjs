@@ -24,6 +24,10 @@ const { values: o } = parseArgs({
     instances: { type: 'string', default: '4' },
     connections: { type: 'string', default: '100' },
     payload: { type: 'string', default: '1024' },
+    // Worker processes of the combined (echo + benchmark) server: e.g. 1,2 runs it with each.
+    workers: { type: 'string', default: '1' },
+    // Only the combined rows (skip the separate-process comparison).
+    'combined-only': { type: 'boolean', default: false },
     'lapps-cli': { type: 'string', default: join(repo, 'apps/lapps-server/dist/cli.js') },
     out: { type: 'string', default: join(here, '../results') },
   },
@@ -51,13 +55,13 @@ if (cert?.problem) console.error(cert.problem);
 const apps = join(repo, 'apps/lapps-server/example/apps');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function writeConf(name, { port, tls, benchmark }) {
+function writeConf(name, { port, tls, benchmark, workers = 1 }) {
   const dir = join(tmp, name);
   mkdirSync(dir, { recursive: true });
   const ws = {
     ip: '127.0.0.1',
     port,
-    workers: { workers: 1, max_connections: 100000 },
+    workers: { workers, max_connections: 100000 },
     tls,
     // `ca`: the cws module trusts it, so the benchmark service verifies the self-signed certificate.
     ...(tls && { tls_certificates: { cert: cert.cert, key: cert.key, ca: cert.cert } }),
@@ -68,7 +72,8 @@ function writeConf(name, { port, tls, benchmark }) {
     echo: {
       request_target: '/echo',
       protocol: 'raw',
-      instances: 1,
+      // One echo instance per worker: no connection is forwarded.
+      instances: workers,
       max_inbound_message_size: 16777216,
     },
   };
@@ -94,7 +99,7 @@ function writeConf(name, { port, tls, benchmark }) {
 }
 
 /** The in-process run: the benchmark service's per-second reports, summed over its instances. */
-async function inProcess(tls) {
+async function inProcess(tls, workers) {
   const port = await freePort();
   const reports = [];
   let buffered = '';
@@ -104,7 +109,7 @@ async function inProcess(tls) {
       cli,
       'start',
       '--conf-dir',
-      writeConf(`in-${tls}`, { port, tls, benchmark: true }),
+      writeConf(`in-${tls}-${workers}`, { port, tls, benchmark: true, workers }),
     ],
     {
       onStdout: (text) => {
@@ -113,6 +118,7 @@ async function inProcess(tls) {
         buffered = lines.pop();
         for (const line of lines) {
           const m = /"instance":(\d+).*"msg":"(\d+) messages received per (\d+) ms"/.exec(line);
+        // (with several workers each line also names its worker; instances are numbered per service)
           if (m)
             reports.push({
               at: performance.now(),
@@ -231,11 +237,22 @@ console.error(
 for (const transport of transports) {
   const tls = transport === 'tls';
   if (tls && cert?.problem) continue;
-  for (const [name, run] of [
-    ['lapps + benchmark service (one process)', () => inProcess(tls)],
-    ['ws, loaded by lapps bench', () => separate('ws', tls)],
-    ['lapps Lua echo, loaded by lapps bench', () => separate('lapps', tls)],
-  ]) {
+  const runs = o.workers
+    .split(',')
+    .map(Number)
+    .map((w) => [
+      w === 1
+        ? 'lapps + benchmark service (one process)'
+        : `lapps + benchmark service (${w} workers)`,
+      () => inProcess(tls, w),
+    ]);
+  if (!o['combined-only']) {
+    runs.push(
+      ['ws, loaded by lapps bench', () => separate('ws', tls)],
+      ['lapps Lua echo, loaded by lapps bench', () => separate('lapps', tls)],
+    );
+  }
+  for (const [name, run] of runs) {
     try {
       const r = await run();
       rows.push({ transport, name, ...r });
