@@ -1,11 +1,12 @@
 // `lapps start` with 2 worker processes: placement, forwarding, bcast across workers, restarts of a
 // crashed or stalled worker, and a graceful shutdown under load. Real processes, run from source.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { makeCertificates } from '../server/certificates.js';
 
 const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const children: ChildProcess[] = [];
@@ -105,8 +106,8 @@ function cluster(services: Record<string, object>, ws: object = {}) {
   return { child, exited, output, waitFor };
 }
 
-async function connect(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url);
+async function connect(url: string, ca?: Buffer): Promise<WebSocket> {
+  const ws = new WebSocket(url, ca === undefined ? {} : { ca });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   return ws;
 }
@@ -244,5 +245,32 @@ describe('lapps start with 2 workers', () => {
       expect(r.echoes).toBeGreaterThan(0);
     }
     expect(await run.exited).toBe(0);
+  });
+
+  it('SIGHUP reloads the certificates in every worker; open connections keep going', async () => {
+    const first = makeCertificates();
+    const second = makeCertificates();
+    const live = join(mkdtempSync(join(tmpdir(), 'lapps-live-certs-')), 'x');
+    mkdirSync(live);
+    copyFileSync(first.cert, join(live, 'cert.pem'));
+    copyFileSync(first.key, join(live, 'key.pem'));
+    const run = cluster(whoami2, {
+      tls: true,
+      tls_certificates: { cert: join(live, 'cert.pem'), key: join(live, 'key.pem') },
+    });
+    const [, url] = await run.waitFor(/listening on (wss:\/\/[^\s"]+)/);
+    const old = await connect(`${url}/who`, first.caPem);
+    expect(await ask(old, 'before')).toMatch(/ before$/);
+    copyFileSync(second.cert, join(live, 'cert.pem'));
+    copyFileSync(second.key, join(live, 'key.pem'));
+    run.child.kill('SIGHUP');
+    await run.waitFor(/TLS certificates reloaded[^\n]*\n(.|\n)*TLS certificates reloaded/);
+    // New connections, on both workers, get the new certificate.
+    for (let i = 0; i < 4; i++) {
+      const fresh = await connect(`${url}/who`, second.caPem);
+      expect(await ask(fresh, `new ${i}`)).toMatch(new RegExp(` new ${i}$`));
+      fresh.close();
+    }
+    expect(await ask(old, 'after')).toMatch(/ after$/);
   });
 });
