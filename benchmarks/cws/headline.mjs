@@ -118,7 +118,7 @@ async function inProcess(tls, workers) {
         buffered = lines.pop();
         for (const line of lines) {
           const m = /"instance":(\d+).*"msg":"(\d+) messages received per (\d+) ms"/.exec(line);
-        // (with several workers each line also names its worker; instances are numbered per service)
+          // (with several workers each line also names its worker; instances are numbered per service)
           if (m)
             reports.push({
               at: performance.now(),
