@@ -48,9 +48,9 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 // The default fits the 15-minute budget on a 2-core machine; --full is the 10 s cells of the issue.
-const seconds = Number(o.seconds ?? (o.full ? 10 : 1.5));
-const warmup = Number(o.warmup ?? (o.full ? 2 : 0.5));
-const reps = Number(o.reps ?? (o.quick ? 1 : 3));
+const seconds = Number(o.seconds ?? (o.full ? 10 : 1));
+const warmup = Number(o.warmup ?? (o.full ? 2 : 0.3));
+const reps = Number(o.reps ?? (o.quick ? 1 : o.full ? 3 : 2));
 const payloads = (o.payloads ?? (o.quick ? '1024' : '128,512,1024,8192')).split(',').map(Number);
 const connectionCounts = o.connections.split(',').map(Number);
 const transports = { both: ['plain', 'tls'], on: ['tls'], off: ['plain'] }[o.tls];
