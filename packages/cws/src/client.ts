@@ -136,7 +136,7 @@ export class WebSocketClient {
           return;
         }
         this.socket = socket;
-        this.outbox = new Outbox(socket, serializer);
+        this.outbox = new Outbox(socket, serializer, target.secure);
         reader.attach(socket, {
           onData: (chunk) => {
             const parser = this.parser;

@@ -20,10 +20,22 @@ export class Outbox {
   /** Inside the handling of bytes read: sends wait for its end (see `endRead`). */
   private reading = false;
 
-  constructor(socket: net.Socket, serializer: FrameSerializer) {
+  /**
+   * `completesLater`: TLS, whose writes complete asynchronously (the cleartext is encrypted and
+   * handed on later). A callback, made once here, then lets the batch reuse its warm chunk once
+   * everything is written; plain sockets need none (their writes complete at once, checked below).
+   */
+  constructor(socket: net.Socket, serializer: FrameSerializer, completesLater = false) {
     this.socket = socket;
     this.batch = new FrameBatch(serializer);
+    this.whenWritten = completesLater
+      ? () => {
+          if (socket.writableLength === 0) this.batch.release();
+        }
+      : undefined;
   }
+
+  private readonly whenWritten: (() => void) | undefined;
 
   /** Frame bytes added and not yet handed to the socket. */
   get pendingBytes(): number {
@@ -61,11 +73,13 @@ export class Outbox {
     const socket = this.socket;
     if (socket.destroyed) return;
     if (chunks.length === 1) {
-      socket.write(chunks[0]!);
+      socket.write(chunks[0]!, this.whenWritten);
     } else {
       // Corked writes leave as one writev.
       socket.cork();
-      for (const chunk of chunks) socket.write(chunk);
+      const last = chunks.length - 1;
+      for (let i = 0; i < last; i++) socket.write(chunks[i]!);
+      socket.write(chunks[last]!, this.whenWritten);
       socket.uncork();
     }
     // Written through to the kernel: the batch may reuse that memory for the next frames.

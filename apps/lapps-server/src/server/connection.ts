@@ -61,6 +61,11 @@ export class Connection implements FrameHandler {
     private readonly out: FrameBatch,
   ) {
     this.lastActivity = host.now();
+    this.whenWritten = ownsChunks
+      ? () => {
+          if (this.socket.writableLength === 0) this.out.release();
+        }
+      : undefined;
     const { maxHeaderBytes, maxHeaders } = host.options;
     this.head = new RequestHeadParser({ maxHeadBytes: maxHeaderBytes, maxHeaders });
   }
@@ -290,18 +295,29 @@ export class Connection implements FrameHandler {
     const chunks = this.out.take();
     if (chunks.length === 0) return;
     let flowing: boolean;
+    const done = this.whenWritten;
     if (chunks.length === 1) {
-      flowing = this.socket.write(chunks[0]!);
+      flowing = this.socket.write(chunks[0]!, done);
     } else {
       this.socket.cork();
       flowing = true;
-      for (const chunk of chunks) flowing = this.socket.write(chunk) && flowing;
+      const last = chunks.length - 1;
+      for (let i = 0; i < last; i++) flowing = this.socket.write(chunks[i]!) && flowing;
+      flowing = this.socket.write(chunks[last]!, done) && flowing;
       this.socket.uncork();
     }
     if (!flowing) this.waitingForDrain = true;
     // Written through to the kernel: the batch may reuse that memory for the next frames.
     else if (this.socket.writableLength === 0) this.out.release();
   }
+
+  /**
+   * TLS writes complete later (the cleartext is encrypted and handed on asynchronously), so the
+   * check above never sees them done: this callback, made once per TLS connection, lets the batch
+   * reuse its warm chunk once everything written is gone. Plain sockets skip it (a callback costs
+   * a nextTick per write, and their writes complete at once).
+   */
+  private readonly whenWritten: (() => void) | undefined;
 
   /** The client does not read what we send: give up on it (1008) rather than buffer without end. */
   private overflow(): void {
