@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import { sharedOnRead } from '@lapps/tls-transport';
 
 /** Where the bytes and the end of a socket go. */
 export interface SocketSink {
@@ -14,10 +15,6 @@ export interface OnRead {
   buffer: Uint8Array;
   callback: (bytesRead: number, buffer: Uint8Array) => boolean;
 }
-
-// One per process: reads are handled synchronously, and the parser copies payloads out of it.
-const READ_BUFFER_SIZE = 64 * 1024;
-let sharedReadBuffer: Buffer | undefined;
 
 /**
  * Everything that reads the socket, in one place. Plain TCP reads through `onread`: libuv reads
@@ -39,15 +36,8 @@ export class SocketReader {
       this.onread = undefined;
       return;
     }
-    sharedReadBuffer ??= Buffer.allocUnsafe(READ_BUFFER_SIZE);
-    this.onread = {
-      buffer: sharedReadBuffer,
-      callback: (bytesRead, buffer) => {
-        // Before attach() nothing is expected: the server speaks after our request.
-        this.sink?.onData(buffer.subarray(0, bytesRead));
-        return true;
-      },
-    };
+    // Before attach() nothing is expected: the server speaks after our request.
+    this.onread = sharedOnRead((bytes) => this.sink?.onData(bytes));
   }
 
   /** Starts delivering the socket's bytes and end to `sink`. */

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { PeerDecoder, type PeerFrameHandler } from './peer-decoder.js';
 import { PeerEncoder } from './peer-encoder.js';
 import { EMPTY_PAYLOAD, type PeerFrameType } from './peer-frame.js';
-import { canReadInPlace, type ReadCallback, readInPlace, sharedOnRead } from './peer-read.js';
+import { canReadInPlace, type ReadCallback, readInPlace, sharedOnRead } from '@lapps/tls-transport';
 import { checkSocketPath } from './peer-socket-path.js';
 import { SchedulerError } from './scheduler-error.js';
 
@@ -287,7 +287,11 @@ export class PeerServer {
     options: PeerLinkOptions,
   ): void {
     const link = new PeerLink((onBytes) => {
-      if (canReadInPlace(socket)) return { socket: readInPlace(socket, onBytes), inPlace: true };
+      if (canReadInPlace(socket))
+        return {
+          socket: readInPlace(socket, onBytes, { allowHalfOpen: true }),
+          inPlace: true,
+        };
       // Fallback: one Buffer per read, which the decoder treats as it would the shared buffer.
       socket.on('data', onBytes);
       socket.resume();

@@ -19,6 +19,10 @@ export type { AcceptedConnection } from './accepted-connection.js';
 export type { RejectReason } from './connection-limits.js';
 export type { TransportEvent } from './transport-event.js';
 
+// Reading into one shared buffer (accepted and client sockets)
+export { canReadInPlace, readInPlace, sharedOnRead } from './read-in-place.js';
+export type { ReadCallback, ReadInPlaceOptions } from './read-in-place.js';
+
 // Client side
 export { connect, DEFAULT_CONNECT_TIMEOUT_MS } from './connect.js';
 export type { ConnectOptions } from './connect.js';

@@ -1,11 +1,17 @@
 import type net from 'node:net';
 import { FrameBatch, FrameSerializer, type DataOpcode } from '@lapps/frame-codec';
 import { buildErrorResponse } from '@lapps/handshake';
-import { type AcceptedConnection, type Acl, Listener, createAcl } from '@lapps/tls-transport';
+import {
+  type AcceptedConnection,
+  type Acl,
+  Listener,
+  canReadInPlace,
+  createAcl,
+  readInPlace,
+} from '@lapps/tls-transport';
 import { builtinServices } from './builtin-services.js';
 import { Connection } from './connection.js';
 import type { ConnectionHost, Route } from './connection-host.js';
-import { canReadInPlace, readInPlace } from './fast-read.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { ServerOptions } from './options.js';
 import type { ServiceFactory, ServiceHost, ServiceInstance } from './service.js';
@@ -232,7 +238,7 @@ export class LappsServer implements ConnectionHost {
     if (!accepted.secure && canReadInPlace(socket)) {
       // Plain TCP: read into the shared buffer; payloads are copied out of it.
       let connection: Connection | undefined;
-      const fast = readInPlace(socket, (bytes) => connection!.onBytes(bytes));
+      const fast = readInPlace(socket, (bytes) => connection!.onBytes(bytes), { noDelay: true });
       accepted.track(fast);
       this.fastReads++;
       connection = new Connection(this, fast, accepted, false, out);
