@@ -53,6 +53,7 @@ declare module 'fengari' {
     lua_setglobal(L: State, name: LuaString | string): void;
     lua_sethook(L: State, f: Hook | null, mask: number, count: number): void;
     lua_settop(L: State, idx: number): void;
+    lua_xmove(from: State, to: State, n: number): void;
     lua_toboolean(L: State, idx: number): boolean;
     lua_tointeger(L: State, idx: number): number | false;
     lua_tolstring(L: State, idx: number): LuaString | null;

@@ -4,6 +4,13 @@ export { createLuaServiceFactory, NetworkService } from './network-service.js';
 export { StandaloneService } from './standalone-service.js';
 export type { BridgeModuleContext, LuaServiceOptions, ServiceLimits } from './instance.js';
 export type { BudgetLimits } from './budget.js';
+export type {
+  AcceptedInbound,
+  InboundResult,
+  MessageProtocol,
+  OutboundUse,
+  RejectedInbound,
+} from './message-protocol.js';
 
 // Errors
 export { LuaBridgeError } from './errors.js';

@@ -7,6 +7,7 @@ import { InstructionBudget } from './budget.js';
 import type { BudgetLimits } from './budget.js';
 import { CoroutineRunner } from './coroutine-runner.js';
 import type { LogFunction, ServiceHostLike } from './host.js';
+import type { MessageProtocol } from './message-protocol.js';
 import type { LuaModule, LuaModuleContext, LuaState } from './module.js';
 import { nljsonModule } from './modules/nljson.js';
 import { pushJs } from './modules/nljson-convert.js';
@@ -32,6 +33,12 @@ export interface LuaServiceOptions {
    * `settings`, a plain table (empty when not given), read before the service file runs.
    */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /**
+   * The wire format of messages (e.g. the LAppS protocol). A network service with a protocol that
+   * decodes gets `onMessage(handler, type, value)`; `ws:send(handler, value)` and `bcast:send(id,
+   * value)` encode through it in any service. Without one the service is raw and those forms fail.
+   */
+  readonly protocol?: MessageProtocol;
 }
 
 /**
@@ -41,6 +48,8 @@ export interface LuaServiceOptions {
  */
 export interface BridgeModuleContext extends LuaModuleContext {
   readonly host: ServiceHostLike | undefined;
+  /** How `ws:send(handler, value)` and `bcast:send(id, value)` encode a Lua value. */
+  readonly protocol: MessageProtocol | undefined;
 }
 
 export class LuaInstance {
@@ -66,6 +75,7 @@ export class LuaInstance {
       get host() {
         return self.host;
       },
+      protocol: options.protocol,
     };
     this.L = createSandboxedState({
       dir: options.dir,

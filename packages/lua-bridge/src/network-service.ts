@@ -9,6 +9,8 @@ import { LuaBridgeError } from './errors.js';
 import type { ServiceHostLike, ServiceInstanceLike } from './host.js';
 import { LuaInstance, type LuaServiceOptions } from './instance.js';
 import { pushBytes } from './lua-bytes.js';
+import type { MessageProtocol, RejectedInbound } from './message-protocol.js';
+import { pushJs } from './modules/nljson-convert.js';
 import { wsModule } from './modules/ws.js';
 import { loadService, NETWORK_ENTRIES } from './service-loader.js';
 
@@ -29,6 +31,7 @@ export class NetworkService implements ServiceInstanceLike {
   private readonly refs: Record<(typeof NETWORK_ENTRIES)[number], number>;
   private readonly queue: QueuedEvent[] = [];
   private readonly name: string;
+  private readonly protocol: MessageProtocol | undefined;
   private shutDown = false;
 
   /**
@@ -38,6 +41,7 @@ export class NetworkService implements ServiceInstanceLike {
    */
   constructor(options: LuaServiceOptions, instance: number) {
     this.name = options.name;
+    this.protocol = options.protocol?.decodeInbound === undefined ? undefined : options.protocol;
     this.core = new LuaInstance(options, instance, [wsModule]);
     this.refs = loadService(
       this.core.L,
@@ -94,11 +98,55 @@ export class NetworkService implements ServiceInstanceLike {
 
   /** The hot path: no closures or promises unless Lua suspends. */
   private message(handler: number, opcode: 1 | 2, payload: Uint8Array): boolean {
+    if (this.protocol !== undefined) return this.decodedMessage(handler, opcode, payload);
     const co = this.core.runner.prepare(this.refs.onMessage, 'onMessage');
     lua.lua_pushinteger(co, handler);
     lua.lua_pushinteger(co, opcode);
     pushBytes(co, payload);
-    const outcome = this.core.runner.run(3);
+    return this.settle(handler, this.core.runner.run(3));
+  }
+
+  /**
+   * `onMessage(handler, type, value)` for a service with a message protocol. The value is built
+   * on the main thread first, so a value Lua cannot hold is refused before the call starts.
+   */
+  private decodedMessage(handler: number, opcode: 1 | 2, payload: Uint8Array): boolean {
+    const protocol = this.protocol!;
+    const inbound = protocol.decodeInbound!(opcode, payload);
+    if (!inbound.ok) return this.refuse(handler, inbound);
+    const { L } = this.core;
+    const top = lua.lua_gettop(L);
+    try {
+      pushJs(L, inbound.value);
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      lua.lua_settop(L, top);
+      const rejection = protocol.rejectInbound?.(error.message);
+      return this.refuse(handler, rejection ?? { ok: false, close: 1003, reason: error.message });
+    }
+    const co = this.core.runner.prepare(this.refs.onMessage, 'onMessage');
+    lua.lua_pushinteger(co, handler);
+    lua.lua_pushinteger(co, inbound.type);
+    lua.lua_xmove(L, co, 1);
+    return this.settle(handler, this.core.runner.run(3));
+  }
+
+  /** A message the protocol refused: its reply, then maybe a close. Lua never sees it. */
+  private refuse(handler: number, rejection: RejectedInbound): boolean {
+    const host = this.core.host;
+    this.core.context.log('debug', `${this.name}: refused a message: ${rejection.reason}`, {
+      handler,
+    });
+    if (rejection.reply !== undefined) host?.send(handler, 2, rejection.reply);
+    if (rejection.close !== undefined) {
+      // A close frame holds a reason of at most 123 bytes; a longer one is only logged.
+      const fits = Buffer.byteLength(rejection.reason) <= 123;
+      host?.close(handler, rejection.close, fits ? rejection.reason : undefined);
+    }
+    return true;
+  }
+
+  private settle(handler: number, outcome: Outcome): boolean {
     if (outcome === SUSPENDED) {
       // Only a suspended message pays for a closure: the server already has `true`.
       this.core.runner.onEnd((late) => {

@@ -2,6 +2,8 @@
  * The CBOR layer (RFC 8949) over cbor-x, configured for plain JS values both ways: maps decode as
  * objects, no record/structure extension (tag 105: only another cbor-x would understand it), and
  * byte strings without cbor-x's typed-array tag, so Lua's nljson and the browser see plain CBOR.
+ * `Map`s (what a Lua table becomes on the server) encode as plain CBOR maps too, not with tag 259,
+ * which other decoders (the original's cbor.js, nlohmann) do not know.
  */
 import { Decoder, Encoder } from 'cbor-x';
 import { checkCborDepth } from './cbor-depth.js';
@@ -9,7 +11,9 @@ import { ProtocolError } from './errors.js';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_MESSAGE_BYTES, type ProtocolLimits } from './limits.js';
 
 const CBOR_OPTIONS = { useRecords: false, mapsAsObjects: true, tagUint8Array: false } as const;
-const encoder = new Encoder(CBOR_OPTIONS);
+// Through a variable: cbor-x's types lack `useTag259ForMaps`, which its encoder reads (README).
+const ENCODER_OPTIONS = { ...CBOR_OPTIONS, useTag259ForMaps: false };
+const encoder = new Encoder(ENCODER_OPTIONS);
 const decoder = new Decoder(CBOR_OPTIONS);
 
 /**

@@ -25,6 +25,7 @@ export { isValidMethodName, methodNameProblem } from './method-name.js';
 export { encodeMessage } from './cbor.js';
 export { classifyInbound, decodeInbound } from './inbound.js';
 export {
+  broadcastProblem,
   errorResponse,
   outOfOrderMessage,
   serverMessageProblem,
@@ -32,6 +33,10 @@ export {
   validateOutbound,
 } from './outbound.js';
 export { decodeServerMessage } from './server-message.js';
+
+// Server side: the protocol of `protocol: "LAppS"` services (for @lapps/lua-bridge)
+export { lappsServiceProtocol } from './service-protocol.js';
+export type { ServiceInbound, ServiceProtocol } from './service-protocol.js';
 
 // Client
 export {

@@ -29,13 +29,34 @@ export function validateOutbound(value: unknown): ServerMessage {
   return value as ServerMessage;
 }
 
-/** Why `value` is not a valid server message, or `undefined` when it is. */
+/**
+ * A map's member: plain objects (cbor-x, JSON) and `Map`s (what a Lua table becomes) alike, so a
+ * service's value is checked before it is encoded, without converting it.
+ */
+function member(map: object, key: string): unknown {
+  return map instanceof Map ? map.get(key) : (map as Record<string, unknown>)[key];
+}
+
+function isMap(value: unknown): value is object {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array)
+  );
+}
+
+/**
+ * Why `value` is not a valid server message, or `undefined` when it is. Maps may be plain
+ * objects or `Map`s.
+ */
 export function serverMessageProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isMap(value)) {
     return `message must be a map, got ${describe(value)}`;
   }
-  const message = value as Record<string, unknown>;
-  const { cid, status } = message;
+  const message = value;
+  const cid = member(message, 'cid');
+  const status = member(message, 'status');
   if (typeof cid !== 'number' || Number.isNaN(cid)) {
     return cid === undefined ? 'cid is missing' : `cid must be a number, got ${describe(cid)}`;
   }
@@ -49,27 +70,47 @@ export function serverMessageProblem(value: unknown): string | undefined {
   if (cid !== CONTROL_CHANNEL) {
     if (status === ResponseStatus.Error)
       return `status 0 is only allowed with cid 0, got cid ${cid}`;
-    if (!Array.isArray(message['message'])) {
-      return `an OON (cid ${cid}) needs an array "message", got ${describe(message['message'])}`;
+    const body = member(message, 'message');
+    if (!Array.isArray(body)) {
+      return `an OON (cid ${cid}) needs an array "message", got ${describe(body)}`;
     }
     return undefined;
   }
   if (status === undefined) return 'a response (cid 0) needs status 0 or 1';
   if (status === ResponseStatus.Success) {
-    if (!Array.isArray(message['result'])) {
-      return `a response with status 1 needs an array "result", got ${describe(message['result'])}`;
+    const result = member(message, 'result');
+    if (!Array.isArray(result)) {
+      return `a response with status 1 needs an array "result", got ${describe(result)}`;
     }
     return undefined;
   }
-  const error = message['error'];
-  if (typeof error !== 'object' || error === null || Array.isArray(error)) {
+  const error = member(message, 'error');
+  if (!isMap(error)) {
     return `a response with status 0 needs an "error" map, got ${describe(error)}`;
   }
-  const { code, message: text } = error as Record<string, unknown>;
+  const code = member(error, 'code');
+  const text = member(error, 'message');
   if (typeof code !== 'number' || Number.isNaN(code)) {
     return `error.code must be a number, got ${describe(code)}`;
   }
   if (typeof text !== 'string') return `error.message must be a string, got ${describe(text)}`;
+  return undefined;
+}
+
+/**
+ * Why `value` cannot be broadcast, or `undefined`: the original's `bcast:send` checks (a numeric
+ * `cid` and an array `message`), plus **(ours)** `cid` 0 is refused, since a client would take it
+ * for a response to its oldest pending call.
+ */
+export function broadcastProblem(value: unknown): string | undefined {
+  if (!isMap(value)) return `message must be a map, got ${describe(value)}`;
+  const cid = member(value, 'cid');
+  if (typeof cid !== 'number' || Number.isNaN(cid)) {
+    return cid === undefined ? 'cid is missing' : `cid must be a number, got ${describe(cid)}`;
+  }
+  if (cid === CONTROL_CHANNEL) return 'a broadcast needs a channel cid other than 0';
+  const body = member(value, 'message');
+  if (!Array.isArray(body)) return `a broadcast needs an array "message", got ${describe(body)}`;
   return undefined;
 }
 

@@ -10,7 +10,11 @@ import { serverMessageProblem } from './outbound.js';
  */
 export function decodeServerMessage(bytes: Uint8Array, limits?: ProtocolLimits): ServerMessage {
   const value = decodeCbor(bytes, limits);
-  const problem = serverMessageProblem(value);
+  // Only an explicit-map tag (259) decodes to a Map; the client reads members as properties.
+  const problem =
+    value instanceof Map || (value as { error?: unknown } | null)?.error instanceof Map
+      ? 'maps tagged 259 (explicit Map) are not LAppS messages'
+      : serverMessageProblem(value);
   if (problem !== undefined) {
     throw new ProtocolError('LAPPS_ERR_PROTO_INVALID', `server message: ${problem}`);
   }

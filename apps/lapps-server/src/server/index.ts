@@ -27,14 +27,6 @@ export async function startServer(config: EffectiveConfig): Promise<RunningServe
   }
   const log = createLogger(config.ws.log.level, config.ws.log.pretty);
   for (const note of config.notes) log.info(note);
-  for (const service of config.lapps.services) {
-    if (!service.standalone && service.protocol === 'LAppS') {
-      log.error(
-        { service: service.name, target: service.request_target },
-        'protocol "LAppS" is not supported yet: this service is not started (its target answers 404)',
-      );
-    }
-  }
   const server = await LappsServer.start(serverOptionsFrom(config), {
     log,
     announce: true,

@@ -144,7 +144,7 @@ export class LappsServer implements ConnectionHost {
       if (local.length > 0 && factory === undefined) {
         throw Object.assign(
           new Error(
-            `service ${service.name}: no implementation (built-in services: ${[...factories.keys()].join(', ')}; Lua services arrive with the Lua bridge)`,
+            `service ${service.name}: no implementation (built-in services: ${[...factories.keys()].join(', ')})`,
           ),
           { code: 'LAPPS_ERR_SERVICE' },
         );

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import {
   type LogFunction,
   type LuaModule,
+  type MessageProtocol,
   StandaloneService,
   builtinModules,
   createLuaServiceFactory,
 } from '@lapps/lua-bridge';
+import { lappsServiceProtocol } from '@lapps/protocol';
 import { ConfigError, type EffectiveConfig, type ServiceConfig } from '../config/index.js';
 import { builtinServices } from './builtin-services.js';
 import type { Logger } from './logger.js';
@@ -40,6 +42,24 @@ function trustedCa(config: EffectiveConfig): string | undefined {
   }
 }
 
+/**
+ * The message protocol of a service. `protocol: "LAppS"` services get the LAppS protocol whole
+ * (CBOR requests in, `onMessage(handler, type, message)`), limited by the service's
+ * `max_inbound_message_size`; the others are raw but may still send LAppS values with
+ * `ws:send(handler, value)` and `bcast:send(id, value)`: as in LAppS 0.9, the arguments decide.
+ */
+export function serviceProtocol(service: ServiceConfig): MessageProtocol {
+  const lapps = lappsServiceProtocol({ maxMessageBytes: service.max_inbound_message_size });
+  if (service.protocol === 'LAppS' && !service.standalone) return lapps;
+  return { name: 'LAppS', encodeValue: lapps.encodeValue };
+}
+
+/** `preload`, plus `bcast` for LAppS services: a global there in LAppS 0.9. */
+function servicePreload(service: ServiceConfig): readonly string[] {
+  if (service.protocol !== 'LAppS' || service.preload.includes('bcast')) return service.preload;
+  return [...service.preload, 'bcast'];
+}
+
 /** Where a service's code lives: `<applications>/<name>/<name>.lua`. */
 export function serviceDir(config: EffectiveConfig, service: ServiceConfig): string {
   return join(config.lapps.directories.applications, service.name);
@@ -66,16 +86,30 @@ export function networkServiceFactories(
   const factories = new Map<string, ServiceFactory>(builtinServices);
   const modules = serviceModules(config);
   for (const service of config.lapps.services) {
-    if (service.standalone || !hasLuaCode(config, service)) continue;
+    if (service.standalone) continue;
+    if (!hasLuaCode(config, service)) {
+      if (service.protocol === 'LAppS' && service.auto_start) {
+        // The built-in TypeScript services are raw: only Lua speaks the LAppS protocol here.
+        throw new ConfigError([
+          {
+            file: config.lappsFile,
+            path: `services.${service.name}.protocol`,
+            message: `protocol "LAppS" needs the Lua service ${join(serviceDir(config, service), `${service.name}.lua`)}, which does not exist`,
+          },
+        ]);
+      }
+      continue;
+    }
     factories.set(
       service.name,
       createLuaServiceFactory({
         name: service.name,
         dir: serviceDir(config, service),
-        preload: service.preload,
+        preload: servicePreload(service),
         modules,
         log: luaLog(log, service.name),
         settings: service.settings,
+        protocol: serviceProtocol(service),
       }),
     );
   }
@@ -107,6 +141,7 @@ export async function startStandaloneServices(
           modules,
           log: luaLog(log, service.name),
           settings: service.settings,
+          protocol: serviceProtocol(service),
         },
         instance,
       );

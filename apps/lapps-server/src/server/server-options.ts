@@ -33,8 +33,6 @@ export function serverOptionsFrom(config: EffectiveConfig): ServerOptions {
     shutdownTimeoutMs: ws.shutdown_timeout_ms,
     services: lapps.services
       .filter((s) => !s.standalone && s.auto_start && s.request_target !== undefined)
-      // The LAppS protocol (CBOR request/response) is not served yet: see startServer's log.
-      .filter((s) => s.protocol === 'raw')
       .map((s) => ({
         name: s.name,
         target: s.request_target!,

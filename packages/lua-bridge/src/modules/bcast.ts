@@ -3,7 +3,9 @@
  * `bcast:create(id)`, `bcast:subscribe(id, handler)`, `bcast:unsubscribe(id, handler)`,
  * `bcast:send(id, data[, opcode])`. Functions return true, or false and a message. `send`
  * writes to every subscribed connection through its own instance's host; without an opcode it
- * sends text (1) when `data` is valid UTF-8, else binary (2). Connections unsubscribe
+ * sends text (1) when `data` is valid UTF-8, else binary (2). `bcast:send(id, value)` with a table
+ * encodes it through the sender's message protocol (a LAppS OON `{cid = N, message = {...}}`) and
+ * sends it as binary, as LAppS 0.9's `bcast:send(id, nljson)` did. Connections unsubscribe
  * automatically when they disconnect, and an instance's subscriptions go when it shuts down.
  *
  * With several worker processes the server sets a relay: every `send` also goes to the other
@@ -15,6 +17,7 @@ import { isUtf8 } from 'node:buffer';
 import { lauxlib, lua } from 'fengari';
 import type { BridgeModuleContext } from '../instance.js';
 import type { LuaModule, LuaModuleContext, LuaState } from '../module.js';
+import { encodeLuaValue } from './protocol-value.js';
 
 interface Subscriber {
   readonly context: LuaModuleContext;
@@ -118,10 +121,20 @@ export const bcastModule: LuaModule = {
     lua.lua_setfield(L, -2, 'unsubscribe');
     lua.lua_pushcfunction(L, (S) => {
       const id = lauxlib.luaL_checkinteger(S, 2);
-      const data = lua.lua_tolstring(S, 3);
-      if (data === null) return lauxlib.luaL_argerror(S, 3, 'string expected');
-      const opcode = lauxlib.luaL_optinteger(S, 4, isUtf8(data) ? 1 : 2);
-      if (opcode !== 1 && opcode !== 2) return failure(S, `invalid opcode ${opcode} (1 or 2)`);
+      let data: Uint8Array | null;
+      let opcode: 1 | 2;
+      if (lua.lua_type(S, 3) === lua.LUA_TTABLE) {
+        const encoded = encodeLuaValue(S, 3, context, 'broadcast');
+        if (typeof encoded === 'string') return failure(S, encoded);
+        data = encoded;
+        opcode = 2;
+      } else {
+        data = lua.lua_tolstring(S, 3);
+        if (data === null) return lauxlib.luaL_argerror(S, 3, 'string or table expected');
+        const op = lauxlib.luaL_optinteger(S, 4, isUtf8(data) ? 1 : 2);
+        if (op !== 1 && op !== 2) return failure(S, `invalid opcode ${op} (1 or 2)`);
+        opcode = op;
+      }
       if (!deliver(id, opcode, data) && relay === undefined) {
         return failure(S, `no broadcast channel ${id}`);
       }

@@ -1,5 +1,7 @@
 /**
  * `ws`, always a global of network services: `ws:send(handler, opcode, data)`,
+ * `ws:send(handler, value)` (a table encoded by the service's message protocol, e.g. a LAppS
+ * response, sent as binary; the number of arguments decides the form, as in LAppS 0.9),
  * `ws:close(handler, code[, reason])`, `ws:bufferedAmount(handler)`. Functions return true, or
  * false and a message.
  */
@@ -7,6 +9,7 @@ import { lauxlib, lua, to_jsstring } from 'fengari';
 import { isSendableCloseCode } from '../close-codes.js';
 import type { BridgeModuleContext } from '../instance.js';
 import type { LuaModule, LuaModuleContext, LuaState } from '../module.js';
+import { encodeLuaValue } from './protocol-value.js';
 
 function failure(L: LuaState, message: string): number {
   lua.lua_pushboolean(L, false);
@@ -18,6 +21,17 @@ function hostOf(context: LuaModuleContext) {
   return (context as BridgeModuleContext).host;
 }
 
+/** `ws:send(handler, value)`: the value at index 3, encoded by the protocol, as one binary frame. */
+function sendValue(L: LuaState, handler: number, context: LuaModuleContext): number {
+  const encoded = encodeLuaValue(L, 3, context, 'send');
+  if (typeof encoded === 'string') return failure(L, encoded);
+  const host = hostOf(context);
+  if (host === undefined) return failure(L, 'the service has not started');
+  if (!host.send(handler, 2, encoded)) return failure(L, `cannot send to connection ${handler}`);
+  lua.lua_pushboolean(L, true);
+  return 1;
+}
+
 /** The `ws` module; it sends through the host of the instance (`BridgeModuleContext.host`). */
 export const wsModule: LuaModule = {
   name: 'ws',
@@ -27,6 +41,7 @@ export const wsModule: LuaModule = {
     // JS string), so the host must not mutate it.
     lua.lua_pushcfunction(L, (S) => {
       const handler = lauxlib.luaL_checkinteger(S, 2);
+      if (lua.lua_gettop(S) === 3) return sendValue(S, handler, context);
       const opcode = lauxlib.luaL_checkinteger(S, 3);
       const data = lua.lua_tolstring(S, 4);
       if (data === null) return lauxlib.luaL_argerror(S, 4, 'string expected');

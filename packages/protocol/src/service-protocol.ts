@@ -1,0 +1,95 @@
+/**
+ * The LAppS protocol as a server-side service sees it: the shape `@lapps/lua-bridge` takes as a
+ * service's `protocol` (its `MessageProtocol`, matched structurally so neither package imports the
+ * other). Inbound: a text frame closes the connection with 1003; CBOR that does not decode gets an
+ * error response -32700 and anything else invalid -32600, and the connection stays open (the
+ * original stopped the whole service instance). An invalid message that is recognisably a client
+ * notification (a map with a numeric `cid`) gets no response, as JSON-RPC never answers one: a
+ * response would be taken for the answer to the client's oldest pending call. Outbound: `ws:send` values must be responses or
+ * OONs, `bcast:send` values OONs.
+ */
+import { JsonRpcErrorCode } from './error-codes.js';
+import { ProtocolError } from './errors.js';
+import { classifyInbound } from './inbound.js';
+import { decodeCbor, encodeMessage } from './cbor.js';
+import type { ProtocolLimits } from './limits.js';
+import { broadcastProblem, errorResponse, serverMessageProblem } from './outbound.js';
+
+/** RFC 6455 1003: the endpoint cannot accept this kind of data (text on a binary protocol). */
+const CLOSE_UNSUPPORTED_DATA = 1003;
+
+export type ServiceInbound =
+  | { readonly ok: true; readonly type: number; readonly value: unknown }
+  | {
+      readonly ok: false;
+      readonly reply?: Uint8Array;
+      readonly close?: number;
+      readonly reason: string;
+    };
+
+export interface ServiceProtocol {
+  readonly name: 'LAppS';
+  decodeInbound(opcode: 1 | 2, payload: Uint8Array): ServiceInbound;
+  rejectInbound(reason: string): ServiceInbound & { ok: false };
+  encodeValue(value: unknown, use: 'send' | 'broadcast'): Uint8Array;
+}
+
+const TEXT_REFUSED: ServiceInbound = {
+  ok: false,
+  close: CLOSE_UNSUPPORTED_DATA,
+  reason: 'LAppS services take CBOR in binary frames, not text',
+};
+
+function isNotification(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>)['cid'] === 'number'
+  );
+}
+
+function refusal(code: number, reason: string): ServiceInbound & { ok: false } {
+  return { ok: false, reply: encodeMessage(errorResponse(code, reason)), reason };
+}
+
+/**
+ * The LAppS protocol for a server's services, with the decoder's limits.
+ * @example
+ * createLuaServiceFactory({ name: 'echo_lapps', dir, log, protocol: lappsServiceProtocol() });
+ */
+export function lappsServiceProtocol(limits?: ProtocolLimits): ServiceProtocol {
+  return {
+    name: 'LAppS',
+    decodeInbound(opcode, payload) {
+      if (opcode === 1) return TEXT_REFUSED;
+      let decoded: unknown;
+      try {
+        decoded = decodeCbor(payload, limits);
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        return refusal(error.rpcCode, error.message);
+      }
+      try {
+        const { type, message } = classifyInbound(decoded);
+        return { ok: true, type, value: message };
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        if (isNotification(decoded)) return { ok: false, reason: error.message };
+        return refusal(error.rpcCode, error.message);
+      }
+    },
+    rejectInbound(reason) {
+      return refusal(JsonRpcErrorCode.InvalidRequest, reason);
+    },
+    encodeValue(value, use) {
+      const problem = use === 'send' ? serverMessageProblem(value) : broadcastProblem(value);
+      if (problem !== undefined) {
+        throw new ProtocolError(
+          'LAPPS_ERR_PROTO_INVALID',
+          `${use === 'send' ? 'ws:send' : 'bcast:send'}: ${problem}`,
+        );
+      }
+      return encodeMessage(value);
+    },
+  };
+}
