@@ -20,6 +20,7 @@ declare module 'fengari' {
     readonly LUA_TNONE: -1;
     readonly LUA_TNIL: 0;
     readonly LUA_TBOOLEAN: 1;
+    readonly LUA_TLIGHTUSERDATA: 2;
     readonly LUA_TNUMBER: 3;
     readonly LUA_TSTRING: 4;
     readonly LUA_TTABLE: 5;
@@ -53,12 +54,15 @@ declare module 'fengari' {
     lua_setglobal(L: State, name: LuaString | string): void;
     lua_sethook(L: State, f: Hook | null, mask: number, count: number): void;
     lua_settop(L: State, idx: number): void;
+    lua_rawequal(L: State, a: number, b: number): number;
     lua_xmove(from: State, to: State, n: number): void;
     lua_toboolean(L: State, idx: number): boolean;
     lua_tointeger(L: State, idx: number): number | false;
     lua_tolstring(L: State, idx: number): LuaString | null;
     lua_tonumber(L: State, idx: number): number | false;
     lua_touserdata(L: State, idx: number): unknown;
+    lua_isinteger(L: State, idx: number): boolean;
+    lua_topointer(L: State, idx: number): unknown;
     lua_type(L: State, idx: number): number;
     lua_typename(L: State, t: number): LuaString;
     lua_yield(L: State, n: number): number | undefined;
@@ -97,9 +101,13 @@ declare module 'fengari' {
   };
 }
 
-/** fengari internals, used only by src/lua-bytes.ts (fengari is pinned to 0.1.5 for them). */
+/**
+ * fengari internals, used only by src/lua-bytes.ts and src/modules/nljson-cbor-write.ts (fengari is
+ * pinned to 0.1.5 for them).
+ */
 declare module 'fengari/src/lstring.js' {
   export function luaS_bless(L: object, bytes: Uint8Array): object;
+  export function luaS_hash(bytes: Uint8Array): string;
 }
 declare module 'fengari/src/lobject.js' {
   export function pushsvalue2s(L: object, ts: object): void;

@@ -29,3 +29,47 @@ export function pushBytes(L: LuaState, bytes: Uint8Array): void {
 export function toBytes(L: LuaState, idx: number): Uint8Array | null {
   return lua.lua_tolstring(L, idx);
 }
+
+/**
+ * Pushes a JS string as its UTF-8 bytes, blessed without a second copy. Returns false (and pushes
+ * nothing) when the string has an unpaired surrogate, which has no UTF-8 form.
+ *
+ * `Buffer.from` takes small buffers from Node's shared pool: a fresh ArrayBuffer of more than 64
+ * bytes costs 1-3 µs (off-heap allocation), as much as the rest of a LAppS call's conversions.
+ */
+export function pushText(L: LuaState, text: string): boolean {
+  if (text.length === 0) {
+    lua.lua_pushliteral(L, '');
+    return true;
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  // Only non-ASCII text can hide a lone surrogate (Buffer.from would write U+FFFD for it).
+  if (bytes.length !== text.length && LONE_SURROGATE.test(text)) return false;
+  pushsvalue2s(L, luaS_bless(L, bytes));
+  return true;
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Map keys repeat (`lapps`, `method`, `params`...): their Lua strings are kept, with the hash that
+ * fengari computes for table keys on first use, instead of being encoded and hashed each time.
+ * Bounded, so that clients sending ever new keys cannot grow it.
+ */
+const keyStrings = new Map<string, ReturnType<typeof luaS_bless>>();
+const MAX_CACHED_KEYS = 1024;
+const MAX_CACHED_KEY_LENGTH = 32;
+
+/** Pushes a map key like {@link pushText}, from a cache for short keys. */
+export function pushKeyText(L: LuaState, key: string): boolean {
+  const cached = keyStrings.get(key);
+  if (cached !== undefined) {
+    pushsvalue2s(L, cached);
+    return true;
+  }
+  if (!pushText(L, key)) return false;
+  if (key.length <= MAX_CACHED_KEY_LENGTH && keyStrings.size < MAX_CACHED_KEYS && key.length > 0) {
+    keyStrings.set(key, luaS_bless(L, lua.lua_tolstring(L, -1) as Uint8Array));
+  }
+  return true;
+}

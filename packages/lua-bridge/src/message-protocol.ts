@@ -5,8 +5,9 @@
  * none and only knows this shape. Without a protocol a service is `raw`: `onMessage(handler,
  * opcode, string)`.
  *
- * Values cross in the JSON model of `nljson`: objects as `Map`s with string keys, arrays,
- * strings (UTF-8 text), `Uint8Array`s (other Lua strings), numbers, booleans and `null`.
+ * Inbound values cross as JS values (as cbor-x or JSON.parse build them); outbound values as
+ * CBOR bytes that the bridge writes straight from the Lua table (the encoding of
+ * `nljson.to_cbor`), which the protocol checks before they are sent.
  */
 
 /** An inbound message the protocol accepted: `onMessage(handler, type, value)`. */
@@ -49,8 +50,8 @@ export interface MessageProtocol {
    */
   rejectInbound?(reason: string): RejectedInbound;
   /**
-   * Validates and encodes a value for a binary frame. Throws an `Error` whose message the Lua
-   * caller gets as `false, message`.
+   * Checks a value leaving Lua, given as its CBOR encoding, before it is sent as one binary
+   * frame: returns why it may not be sent (the Lua caller gets `false, message`), or undefined.
    */
-  encodeValue(value: unknown, use: OutboundUse): Uint8Array;
+  checkOutbound(cbor: Uint8Array, use: OutboundUse): string | undefined;
 }

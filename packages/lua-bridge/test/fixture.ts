@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { LogFunction, ServiceHostLike } from '../src/host.js';
+import type { MessageProtocol } from '../src/message-protocol.js';
 import type { LuaModule } from '../src/module.js';
 import { NetworkService } from '../src/network-service.js';
 
@@ -78,6 +79,7 @@ export async function startService(
     instance?: number;
     files?: Record<string, string>;
     maxInstructions?: number;
+    protocol?: MessageProtocol;
   } = {},
 ): Promise<Started> {
   const dir = writeFiles({ 'svc.lua': serviceSource(body), ...options.files });
@@ -90,6 +92,7 @@ export async function startService(
       modules: options.modules ?? [],
       preload: options.preload ?? [],
       limits: { maxInstructions: options.maxInstructions ?? 5_000_000 },
+      protocol: options.protocol,
     },
     options.instance ?? 0,
   );

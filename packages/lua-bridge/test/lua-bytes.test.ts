@@ -1,6 +1,6 @@
 import { lauxlib, lua, lualib } from 'fengari';
 import { describe, expect, it } from 'vitest';
-import { pushBytes, toBytes } from '../src/lua-bytes.js';
+import { pushBytes, pushKeyText, pushText, toBytes } from '../src/lua-bytes.js';
 
 describe('lua-bytes', () => {
   it('pushes a buffer into Lua without copying and reads it back as the same bytes', () => {
@@ -36,5 +36,28 @@ describe('lua-bytes', () => {
     const L = lauxlib.luaL_newstate();
     lua.lua_pushboolean(L, true);
     expect(toBytes(L, -1)).toBeNull();
+  });
+
+  it('pushes JS text as UTF-8: ASCII, non-ASCII, long; refuses an unpaired surrogate', () => {
+    const L = lauxlib.luaL_newstate();
+    const decode = (i: number) => new TextDecoder().decode(toBytes(L, i) ?? undefined);
+    const long = `${'ab'.repeat(300)}é`;
+    for (const text of ['echo', 'héllo 😀', long, 'x'.repeat(256), '']) {
+      expect(pushText(L, text)).toBe(true);
+      expect(decode(-1)).toBe(text);
+    }
+    const top = lua.lua_gettop(L);
+    expect(pushText(L, 'a\ud800b')).toBe(false);
+    expect(pushText(L, `${'a'.repeat(300)}\udc00`)).toBe(false);
+    expect(lua.lua_gettop(L)).toBe(top);
+  });
+
+  it('pushes map keys from its cache with the same content each time', () => {
+    const L = lauxlib.luaL_newstate();
+    expect(pushKeyText(L, 'method')).toBe(true);
+    expect(pushKeyText(L, 'method')).toBe(true);
+    expect(new TextDecoder().decode(toBytes(L, -1) ?? undefined)).toBe('method');
+    expect(lua.lua_rawequal(L, -1, -2)).toBeTruthy();
+    expect(pushKeyText(L, '\udfff')).toBe(false);
   });
 });

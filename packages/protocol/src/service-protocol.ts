@@ -5,14 +5,18 @@
  * error response -32700 and anything else invalid -32600, and the connection stays open (the
  * original stopped the whole service instance). An invalid message that is recognisably a client
  * notification (a map with a numeric `cid`) gets no response, as JSON-RPC never answers one: a
- * response would be taken for the answer to the client's oldest pending call. Outbound: `ws:send` values must be responses or
- * OONs, `bcast:send` values OONs.
+ * response would be taken for the answer to the client's oldest pending call.
+ *
+ * Outbound: `ws:send` values must be responses or OONs, `bcast:send` values OONs. The Lua bridge
+ * writes a value's CBOR itself and asks `checkOutbound`; `encodeValue` validates and encodes a JS
+ * value, for servers written in TypeScript.
  */
+import { readEnvelope } from './cbor-envelope.js';
 import { JsonRpcErrorCode } from './error-codes.js';
 import { ProtocolError } from './errors.js';
 import { classifyInbound } from './inbound.js';
 import { decodeCbor, encodeMessage } from './cbor.js';
-import type { ProtocolLimits } from './limits.js';
+import { DEFAULT_MAX_DEPTH, type ProtocolLimits } from './limits.js';
 import { broadcastProblem, errorResponse, serverMessageProblem } from './outbound.js';
 
 /** RFC 6455 1003: the endpoint cannot accept this kind of data (text on a binary protocol). */
@@ -31,6 +35,7 @@ export interface ServiceProtocol {
   readonly name: 'LAppS';
   decodeInbound(opcode: 1 | 2, payload: Uint8Array): ServiceInbound;
   rejectInbound(reason: string): ServiceInbound & { ok: false };
+  checkOutbound(cbor: Uint8Array, use: 'send' | 'broadcast'): string | undefined;
   encodeValue(value: unknown, use: 'send' | 'broadcast'): Uint8Array;
 }
 
@@ -39,6 +44,10 @@ const TEXT_REFUSED: ServiceInbound = {
   close: CLOSE_UNSUPPORTED_DATA,
   reason: 'LAppS services take CBOR in binary frames, not text',
 };
+
+function verb(use: 'send' | 'broadcast'): string {
+  return use === 'send' ? 'ws:send' : 'bcast:send';
+}
 
 function isNotification(value: unknown): boolean {
   return (
@@ -81,13 +90,22 @@ export function lappsServiceProtocol(limits?: ProtocolLimits): ServiceProtocol {
     rejectInbound(reason) {
       return refusal(JsonRpcErrorCode.InvalidRequest, reason);
     },
+    checkOutbound(cbor, use) {
+      // Only the envelope is read: a big result costs no decoding. No size limit here: the
+      // service's limit is on what it receives.
+      let value: unknown;
+      try {
+        value = readEnvelope(cbor, limits?.maxDepth ?? DEFAULT_MAX_DEPTH);
+      } catch (error) {
+        return `${verb(use)}: invalid CBOR: ${(error as Error).message}`;
+      }
+      const problem = use === 'send' ? serverMessageProblem(value) : broadcastProblem(value);
+      return problem === undefined ? undefined : `${verb(use)}: ${problem}`;
+    },
     encodeValue(value, use) {
       const problem = use === 'send' ? serverMessageProblem(value) : broadcastProblem(value);
       if (problem !== undefined) {
-        throw new ProtocolError(
-          'LAPPS_ERR_PROTO_INVALID',
-          `${use === 'send' ? 'ws:send' : 'bcast:send'}: ${problem}`,
-        );
+        throw new ProtocolError('LAPPS_ERR_PROTO_INVALID', `${verb(use)}: ${problem}`);
       }
       return encodeMessage(value);
     },

@@ -51,7 +51,7 @@ function trustedCa(config: EffectiveConfig): string | undefined {
 export function serviceProtocol(service: ServiceConfig): MessageProtocol {
   const lapps = lappsServiceProtocol({ maxMessageBytes: service.max_inbound_message_size });
   if (service.protocol === 'LAppS' && !service.standalone) return lapps;
-  return { name: 'LAppS', encodeValue: lapps.encodeValue };
+  return { name: 'LAppS', checkOutbound: lapps.checkOutbound };
 }
 
 /** `preload`, plus `bcast` for LAppS services: a global there in LAppS 0.9. */

@@ -689,9 +689,12 @@ describe('service start order', () => {
 });
 
 describe('services the server runs', () => {
-  it('routes raw network services and leaves out LAppS-protocol ones (not supported yet)', async () => {
+  it('routes raw and LAppS-protocol network services, not standalone ones', async () => {
     const { serverOptionsFrom } = await import('../../src/server/server-options.js');
     const config = loadConfig({ confDir: original, env: {} });
-    expect(serverOptionsFrom(config).services.map((s) => s.name)).toEqual(['echo']);
+    expect(serverOptionsFrom(config).services.map((s) => [s.name, s.target, s.protocol])).toEqual([
+      ['echo', '/echo', 'raw'],
+      ['echo_lapps', '/echo_lapps', 'LAppS'],
+    ]);
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { LuaState } from '../module.js';
 import { fengari, type LuaString } from './nljson-fengari.js';
+import { pushKeyText, pushText } from '../lua-bytes.js';
 
 const { lua, lauxlib, to_jsstring } = fengari;
 
@@ -216,9 +217,12 @@ function tableToJs(
   return result;
 }
 
+const UNPAIRED = 'string has an unpaired UTF-16 surrogate';
+
 function pushKey(L: LuaState, key: unknown): void {
-  if (typeof key === 'string') lua.lua_pushstring(L, encodeUtf8(key));
-  else if (typeof key === 'number' || typeof key === 'bigint') {
+  if (typeof key === 'string') {
+    if (!pushKeyText(L, key)) throw new NljsonError(UNPAIRED);
+  } else if (typeof key === 'number' || typeof key === 'bigint') {
     const n = Number(key);
     if (Number.isNaN(n)) throw new NljsonError('a map key is NaN');
     pushNumber(L, n);
@@ -261,7 +265,7 @@ function push(L: LuaState, v: unknown, depth: number, mt: number, inArray: boole
       lua.lua_pushnumber(L, Number(v));
       return;
     case 'string':
-      lua.lua_pushstring(L, encodeUtf8(v));
+      if (!pushText(L, v)) throw new NljsonError(UNPAIRED);
       return;
   }
   if (v instanceof Uint8Array) {
@@ -303,7 +307,7 @@ function push(L: LuaState, v: unknown, depth: number, mt: number, inArray: boole
     for (const k of keys) {
       const item = obj[k];
       if (item === null || item === undefined) continue;
-      lua.lua_pushstring(L, encodeUtf8(k));
+      if (!pushKeyText(L, k)) throw new NljsonError(UNPAIRED);
       push(L, item, depth, mt, false);
       lua.lua_rawset(L, -3);
     }

@@ -30,7 +30,7 @@
  *   'number' | 'string' | 'binary' (a string that is not UTF-8) | 'array' | 'object', or the Lua
  *   type name for other values. Callbacks cannot yield.
  */
-import { Decoder, Encoder } from 'cbor-x';
+import { Decoder } from 'cbor-x';
 import type { LuaModule, LuaState } from '../module.js';
 import {
   ARRAY_MT_KEY,
@@ -47,12 +47,13 @@ import {
   writeJson,
 } from './nljson-convert.js';
 import { checkCborDepth } from './nljson-cbor-depth.js';
+import { luaToCbor } from './nljson-cbor-write.js';
+import { pushBytes } from '../lua-bytes.js';
 import { type JsFunction, fengari } from './nljson-fengari.js';
 
 const { lua, lauxlib, to_luastring, to_jsstring } = fengari;
 
 const cborOptions = { useRecords: false, mapsAsObjects: false, tagUint8Array: false } as const;
-const cborEncoder = new Encoder(cborOptions);
 const cborDecoder = new Decoder(cborOptions);
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -121,11 +122,8 @@ const encodePretty: JsFunction = (L) => {
 
 const toCbor: JsFunction = (L) => {
   lauxlib.luaL_checkany(L, 1);
-  const bytes = guarded(L, 'nljson.to_cbor', () => {
-    const encoded = cborEncoder.encode(luaToJs(L, 1, 'cbor'));
-    return new Uint8Array(encoded); // a copy: cbor-x reuses its buffer
-  });
-  lua.lua_pushstring(L, bytes);
+  const bytes = guarded(L, 'nljson.to_cbor', () => luaToCbor(L, 1));
+  pushBytes(L, bytes);
   return 1;
 };
 

@@ -1,11 +1,12 @@
 /**
- * `ws:send(handler, value)` and `bcast:send(id, value)`: a Lua value, converted to the nljson
- * model, validated and encoded by the instance's message protocol.
+ * `ws:send(handler, value)` and `bcast:send(id, value)`: a Lua value, written as CBOR straight from
+ * the table and checked by the instance's message protocol.
  */
 import type { BridgeModuleContext } from '../instance.js';
 import type { OutboundUse } from '../message-protocol.js';
 import type { LuaModuleContext, LuaState } from '../module.js';
-import { luaToJs } from './nljson-convert.js';
+import { NljsonError } from './nljson-convert.js';
+import { luaToCbor } from './nljson-cbor-write.js';
 
 /** The encoded bytes, or why the value cannot be sent (a message for `false, message`). */
 export function encodeLuaValue(
@@ -20,10 +21,12 @@ export function encodeLuaValue(
       ? 'ws:send(handler, value) needs a message protocol (protocol "LAppS"); raw services send ws:send(handler, opcode, data)'
       : 'bcast:send(id, value) needs a message protocol (protocol "LAppS"); send a string instead';
   }
+  let bytes: Uint8Array;
   try {
-    return protocol.encodeValue(luaToJs(L, index, 'cbor'), use);
+    bytes = luaToCbor(L, index);
   } catch (error) {
-    if (error instanceof Error) return error.message;
+    if (error instanceof NljsonError) return error.message;
     throw error; // a Lua error from the fengari API passes through
   }
+  return protocol.checkOutbound(bytes, use) ?? bytes;
 }

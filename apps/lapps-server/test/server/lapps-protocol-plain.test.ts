@@ -1,0 +1,4 @@
+import { describe } from 'vitest';
+import { lappsProtocolBehaviour } from './lapps-protocol.js';
+
+describe('LAppS protocol over plain TCP', () => lappsProtocolBehaviour('plain'));
