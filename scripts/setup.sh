@@ -24,10 +24,29 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   if [ -x /usr/bin/python3 ]; then py=/usr/bin/python3; fi
   if ! "$py" -c 'import websockets' >/dev/null 2>&1; then peers+=(python3-websockets); fi
   if ! command -v chromium >/dev/null 2>&1; then peers+=(chromium); fi
+  # The Redis tests of @lapps/mqr start their own redis-server (loopback port, temp dir); the
+  # Debian package's own service is neither needed nor started (policy-rc.d refuses it during the
+  # install, and it is stopped and disabled afterwards where systemd runs).
+  redis_new=false
+  if ! command -v redis-server >/dev/null 2>&1; then
+    peers+=(redis-server)
+    redis_new=true
+  fi
   if [ "${#peers[@]}" -gt 0 ]; then
     echo "setup: installing ${peers[*]}"
     apt-get update >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${peers[@]}" >/dev/null
+    policy_rc_d=false
+    if [ "$redis_new" = true ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+      chmod +x /usr/sbin/policy-rc.d
+      policy_rc_d=true
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${peers[@]}" >/dev/null \
+      || { [ "$policy_rc_d" = false ] || rm -f /usr/sbin/policy-rc.d; exit 1; }
+    if [ "$policy_rc_d" = true ]; then rm -f /usr/sbin/policy-rc.d; fi
+    if [ "$redis_new" = true ] && [ -d /run/systemd/system ]; then
+      systemctl disable --now redis-server >/dev/null 2>&1 || true
+    fi
   fi
 fi
 

@@ -30,7 +30,9 @@ export { murmurModule } from './modules/murmur.js';
 export { napModule } from './modules/nap.js';
 export { timeModule } from './modules/time.js';
 export { wsModule } from './modules/ws.js';
-export { nljsonModule } from './modules/nljson.js';
+export { nljsonModule, pushCbor } from './modules/nljson.js';
+// Values as CBOR, the encoding of nljson.to_cbor (for modules that carry Lua values: mqr)
+export { luaToCbor } from './modules/nljson-cbor-write.js';
 
 // For module authors: arguments, results and a module's Lua side without fengari's API
 export {

@@ -101,6 +101,11 @@ export class LuaInstance {
     for (const module of this.modules) module.onDisconnect?.(handler, this.context);
   }
 
+  /** Tells every module that the instance is asked to stop (blocking calls return). */
+  stopModules(): void {
+    for (const module of this.modules) module.stop?.(this.context);
+  }
+
   /** Closes every module and stops resuming suspended calls. */
   close(): void {
     for (const module of this.modules) module.close?.(this.context);

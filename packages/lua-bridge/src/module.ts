@@ -36,6 +36,11 @@ export interface LuaModule {
   open(L: LuaState, context: LuaModuleContext): void;
   /** A connection of this instance is gone (e.g. bcast unsubscribes it). */
   onDisconnect?(handler: number, context: LuaModuleContext): void;
+  /**
+   * The instance is asked to stop (a standalone service's `must_stop()` turns true): wake the
+   * calls that block (an mqr `q:recv()`), so that its `run` loop can see it and return.
+   */
+  stop?(context: LuaModuleContext): void;
   /** The instance is shutting down. */
   close?(context: LuaModuleContext): void;
 }

@@ -60,9 +60,15 @@ export class StandaloneService {
     void this.call('run').then(() => this.finish());
   }
 
-  /** Makes `must_stop()` return true; resolves when `run()` has returned. */
+  /**
+   * Makes `must_stop()` return true and wakes blocking module calls (an mqr `q:recv()` returns
+   * `nil, "stopping"`); resolves when `run()` has returned.
+   */
   stop(): Promise<void> {
-    this.stopRequested = true;
+    if (!this.stopRequested) {
+      this.stopRequested = true;
+      if (this.started) this.core.stopModules();
+    }
     if (!this.started) this.finish();
     return this.finished;
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LuaBridgeError } from '../src/errors.js';
+import type { LuaModule } from '../src/module.js';
+import { loadModuleChunk, returnValues } from '../src/module-kit.js';
 import { StandaloneService } from '../src/standalone-service.js';
 import { recordingLog, tick, writeFiles } from './fixture.js';
 
@@ -88,5 +90,45 @@ describe('StandaloneService.stop before start', () => {
   it('resolves at once', async () => {
     const { service } = standalone(`return { init = function() end, run = function() end }`);
     await service.stop();
+  });
+});
+
+describe('StandaloneService.stop wakes blocking module calls', () => {
+  it('calls each module stop hook once, so a run blocked in a module call can end', async () => {
+    const { log, entries } = recordingLog();
+    let wake: (() => void) | undefined;
+    const stops: string[] = [];
+    const blocking: LuaModule = {
+      name: 'blocker',
+      open(L, context) {
+        loadModuleChunk(L, 'blocker', 'local js = ... return {wait = js.wait}', {
+          // Blocks until the module is told to stop, then returns 'woken'.
+          wait: (S) =>
+            context.suspend(S, (resume) => {
+              wake = () => resume((T) => returnValues(T, 'woken'));
+            }),
+        });
+      },
+      stop(context) {
+        stops.push(context.service);
+        wake?.();
+      },
+    };
+    const dir = writeFiles({
+      'feed.lua': `feed = {}
+function feed.init() end
+function feed.run() print(blocker.wait()) end
+return feed`,
+    });
+    const service = new StandaloneService(
+      { name: 'feed', dir, log, modules: [blocking], preload: ['blocker'] },
+      0,
+    );
+    await service.start();
+    await tick(10);
+    await Promise.race([service.stop(), tick(2000).then(() => Promise.reject(new Error('hung')))]);
+    await service.stop();
+    expect(stops).toEqual(['feed']);
+    expect(entries.map((e) => e.message)).toContain('woken');
   });
 });

@@ -281,6 +281,19 @@ export class Supervisor {
     for (const slot of this.slots) if (slot.worker?.isConnected()) slot.worker.send(message);
   }
 
+  /**
+   * An application message to worker `index` alone (`WorkerLink.onMessage`). False when no
+   * process of that index is connected (it exited, or is being restarted): nothing was sent.
+   * True means the message was handed to the IPC channel (Node queues it when the channel is
+   * busy), not that the worker has read it.
+   */
+  send(index: number, message: AppMessage): boolean {
+    const worker = this.slots[index]?.worker;
+    if (worker === undefined || !worker.isConnected()) return false;
+    worker.send(message);
+    return true;
+  }
+
   /** Asks every live worker to reload (its `onReload` handlers: TLS certificates, on SIGHUP). */
   reload(): void {
     for (const slot of this.slots) {

@@ -275,4 +275,20 @@ describe('Supervisor', () => {
     await until('echoed x2', () => of('echoed').length === 2);
     expect(of('echoed')).toEqual([0, 1]);
   });
+
+  it('sends to one worker; false for an index with no connected process', async () => {
+    const h = harness();
+    await h.supervisor.start();
+    const echoed = () => h.messages.filter((m) => m.message.type === 'echoed').map((m) => m.index);
+    expect(h.supervisor.send(1, { type: 'echo' })).toBe(true);
+    await until('echoed by 1', () => echoed().length === 1);
+    expect(h.supervisor.send(0, { type: 'echo' })).toBe(true);
+    await until('echoed by 0', () => echoed().length === 2);
+    expect(echoed()).toEqual([1, 0]);
+    expect(h.supervisor.send(2, { type: 'echo' })).toBe(false);
+    const [, pid1] = h.supervisor.workerPids() as [number, number];
+    process.kill(pid1, 'SIGKILL');
+    await until('worker 1 gone', () => h.exits.length === 1);
+    expect(h.supervisor.send(1, { type: 'echo' })).toBe(false);
+  });
 });

@@ -6,9 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Supervisor } from '@lapps/scheduler';
+import { IpcQueueHost, LocalQueues } from '@lapps/mqr';
+import { type AppMessage, Supervisor } from '@lapps/scheduler';
 import type { EffectiveConfig } from '../config/index.js';
 import { createLogger } from '../server/logger.js';
+import { queueLimits, redactedUrl } from '../server/mqr-backend.js';
 import { placementFor } from './placement-for.js';
 
 export interface RunningCluster {
@@ -47,6 +49,16 @@ export async function runPrimary(config: EffectiveConfig): Promise<RunningCluste
   supervisor.onMessage((_index, message) => {
     if (message.type === 'listening' && typeof message.url === 'string') url ??= message.url;
   });
+  // Before the workers start: their standalone services may use the queues from `init()` on.
+  if (serveQueues(config, supervisor)) {
+    log.info({ mqrBackend: 'in-server' }, 'mqr backend: in-server (queues in the primary process)');
+  } else {
+    const where = redactedUrl(config.ws.mqr.redis.url);
+    log.info(
+      { mqrBackend: 'redis', url: where },
+      `mqr backend: redis at ${where} (each worker connects)`,
+    );
+  }
   try {
     await supervisor.start();
   } catch (error) {
@@ -81,4 +93,22 @@ export async function runPrimary(config: EffectiveConfig): Promise<RunningCluste
     supervisor.reload();
   });
   return { url: listening, close };
+}
+
+/**
+ * mqr's in-server queues (`ws.mqr.backend: "in-server"`, the default): they live here, in one
+ * LocalQueues, and every worker's IpcQueueClient reaches them over the cluster IPC channel. A
+ * worker that exits has its waiting receives cancelled (a message never goes to a dead worker).
+ * False when the queues live elsewhere.
+ */
+function serveQueues(config: EffectiveConfig, supervisor: Supervisor): boolean {
+  // `redis`: each worker talks to Redis itself (wired in worker.ts); the primary holds no queues.
+  // Hook: a primary-side part of the Redis backend, if it ever needs one, is started here.
+  if (config.ws.mqr.backend !== 'in-server') return false;
+  const host = new IpcQueueHost(new LocalQueues(queueLimits(config)));
+  supervisor.onMessage((index, message) => {
+    host.handle(index, message, (reply) => supervisor.send(index, reply as AppMessage));
+  });
+  supervisor.onWorkerExit((index) => host.forgetWorker(index));
+  return true;
 }

@@ -5,11 +5,13 @@
  */
 import type { StandaloneService } from '@lapps/lua-bridge';
 import { setBroadcastRelay } from '@lapps/lua-bridge';
-import { StallWatch, type WorkerLink } from '@lapps/scheduler';
+import { IpcQueueClient } from '@lapps/mqr';
+import { type AppMessage, StallWatch, type WorkerLink } from '@lapps/scheduler';
 import type { EffectiveConfig } from '../config/index.js';
 import { LappsServer } from '../server/lapps-server.js';
 import { createLogger } from '../server/logger.js';
 import { networkServiceFactories, startStandaloneServices } from '../server/lua-services.js';
+import { setQueueBackendFor, startQueueBackend } from '../server/mqr-backend.js';
 import { serverOptionsFrom } from '../server/server-options.js';
 import type { ServiceFactory } from '../server/service.js';
 import { PeerRouter } from './peer-router.js';
@@ -34,6 +36,11 @@ export async function runWorker(config: EffectiveConfig, link: WorkerLink): Prom
     const router = new PeerRouter(peerDir, index, placement, log);
     await router.listen();
     setBroadcastRelay(router.relay);
+    // Before any service (network or standalone) is created: they all share this backend. With
+    // Redis, it also replaces the peer relay of bcast: every worker of every server subscribes.
+    const queues = inServerQueues(config, link);
+    const stopRedis =
+      config.ws.mqr.backend === 'redis' ? startQueueBackend(config, log) : async () => {};
 
     const options = serverOptionsFrom(config);
     options.services = options.services.map((route) => ({
@@ -71,6 +78,9 @@ export async function runWorker(config: EffectiveConfig, link: WorkerLink): Prom
       log.info('shutting down');
       await Promise.all(standalone.map((s) => s.stop()));
       await server.shutdown();
+      // Last: network services may still post from onShutdown.
+      await queues?.close();
+      await stopRedis();
       await router.close();
       watch.stop();
     });
@@ -94,4 +104,17 @@ export async function runWorker(config: EffectiveConfig, link: WorkerLink): Prom
     await new Promise((resolve) => setTimeout(resolve, 200)); // let the IPC message leave
     process.exit(1);
   }
+}
+
+/**
+ * With `ws.mqr.backend: "in-server"` (the default), mqr's queues live in the primary process: this
+ * worker's services reach them through an IpcQueueClient over the link. Undefined otherwise.
+ */
+function inServerQueues(config: EffectiveConfig, link: WorkerLink): IpcQueueClient | undefined {
+  // `redis`: startQueueBackend sets the Redis backend for `config` (runWorker).
+  if (config.ws.mqr.backend !== 'in-server') return undefined;
+  const client = new IpcQueueClient((message) => link.send(message as AppMessage));
+  link.onMessage((message) => client.handle(message));
+  setQueueBackendFor(config, client);
+  return client;
 }

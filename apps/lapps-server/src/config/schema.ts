@@ -113,6 +113,31 @@ export const wsSchema = {
       },
     },
     shutdown_timeout_ms: milliseconds(0, 5000),
+    // Ours: where mqr's queues live (and, with Redis, how bcast reaches the other servers).
+    mqr: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        backend: { type: 'string', enum: ['in-server', 'redis'], default: 'in-server' },
+        capacity: integer(1, 10000, 10_000_000),
+        max_message_size: integer(1, MiB, 64 * MiB),
+        redis: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            url: {
+              type: 'string',
+              pattern: '^rediss?://',
+              default: 'redis://127.0.0.1:6379',
+              description: 'a redis:// or rediss:// URL',
+            },
+            key_prefix: { type: 'string', minLength: 1, maxLength: 64, default: 'lapps:' },
+          },
+        },
+      },
+    },
     log: {
       type: 'object',
       additionalProperties: false,

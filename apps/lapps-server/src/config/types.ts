@@ -59,6 +59,17 @@ export interface WsConfig {
     max_headers: number;
   };
   shutdown_timeout_ms: number;
+  /** Ours: the mqr backend and its limits. */
+  mqr: {
+    /** `in-server`: queues in this server (the primary process with several workers). */
+    backend: 'in-server' | 'redis';
+    /** Messages a queue holds before `q:post` fails with "queue full". */
+    capacity: number;
+    /** Largest message in bytes. */
+    max_message_size: number;
+    /** With `backend: "redis"`: where, and the prefix of every key and channel. */
+    redis: { url: string; key_prefix: string };
+  };
   log: { level: LogLevel; pretty: 'auto' | boolean };
 }
 

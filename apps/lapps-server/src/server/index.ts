@@ -2,6 +2,7 @@ import type { EffectiveConfig } from '../config/index.js';
 import { LappsServer } from './lapps-server.js';
 import { createLogger } from './logger.js';
 import { networkServiceFactories, startStandaloneServices } from './lua-services.js';
+import { startQueueBackend } from './mqr-backend.js';
 import { serverOptionsFrom } from './server-options.js';
 import type { StandaloneService } from '@lapps/lua-bridge';
 import { WorkerLink } from '@lapps/scheduler';
@@ -27,21 +28,30 @@ export async function startServer(config: EffectiveConfig): Promise<RunningServe
   }
   const log = createLogger(config.ws.log.level, config.ws.log.pretty);
   for (const note of config.notes) log.info(note);
-  const server = await LappsServer.start(serverOptionsFrom(config), {
-    log,
-    announce: true,
-    services: networkServiceFactories(config, log),
-  });
+  const stopQueues = startQueueBackend(config, log);
+  let server: LappsServer;
+  try {
+    server = await LappsServer.start(serverOptionsFrom(config), {
+      log,
+      announce: true,
+      services: networkServiceFactories(config, log),
+    });
+  } catch (error) {
+    await stopQueues();
+    throw error;
+  }
   let standalone: StandaloneService[];
   try {
     standalone = await startStandaloneServices(config, log);
   } catch (error) {
     await server.shutdown();
+    await stopQueues();
     throw error;
   }
   const shutdown = async () => {
     await Promise.all(standalone.map((s) => s.stop()));
     await server.shutdown();
+    await stopQueues();
   };
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createCwsModule } from '@lapps/cws/lua';
+import { createMqrModule } from '@lapps/mqr/lua';
 import { join } from 'node:path';
 import {
   type LogFunction,
@@ -12,16 +13,22 @@ import {
 import { lappsServiceProtocol } from '@lapps/protocol';
 import { ConfigError, type EffectiveConfig, type ServiceConfig } from '../config/index.js';
 import { builtinServices } from './builtin-services.js';
+import { queueBackendFor } from './mqr-backend.js';
 import type { Logger } from './logger.js';
 import type { ServiceFactory } from './service.js';
 
 /**
  * The modules a service may `preload` or `require`: the bridge's own and those of other packages.
+ * `mqr` uses the backend of this configuration (`queueBackendFor`).
  * `cws` trusts ws.json's `tls_certificates.ca` besides Node's bundled CAs, as LAppS 0.9's client
  * loaded that file (but ours verifies certificates).
  */
 export function serviceModules(config: EffectiveConfig): LuaModule[] {
-  return [...builtinModules, createCwsModule({ trustedCa: trustedCa(config) })];
+  return [
+    ...builtinModules,
+    createCwsModule({ trustedCa: trustedCa(config) }),
+    createMqrModule({ backend: queueBackendFor(config) }),
+  ];
 }
 
 /** The CA file's contents; unreadable is an error only when a service preloads `cws`. */

@@ -698,3 +698,41 @@ describe('services the server runs', () => {
     ]);
   });
 });
+
+describe('mqr', () => {
+  it('defaults to queues in the server, with their limits', () => {
+    const config = loadConfig({ confDir: confDir(), env: {} });
+    expect(config.ws.mqr).toEqual({
+      backend: 'in-server',
+      capacity: 10000,
+      max_message_size: 1024 * 1024,
+      redis: { url: 'redis://127.0.0.1:6379', key_prefix: 'lapps:' },
+    });
+  });
+
+  it('takes a Redis backend with its URL', () => {
+    const config = loadConfig({
+      confDir: confDir(ws({ mqr: { backend: 'redis', redis: { url: 'rediss://db:6380/2' } } })),
+      env: {},
+    });
+    expect(config.ws.mqr.backend).toBe('redis');
+    expect(config.ws.mqr.redis.url).toBe('rediss://db:6380/2');
+  });
+
+  it('names each bad mqr key', () => {
+    const problems = problemsOf(
+      ws({
+        mqr: { backend: 'rabbit', capacity: 0, redis: { url: 'http://x', port: 1 } },
+      }),
+    );
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      'mqr.backend',
+      'mqr.capacity',
+      'mqr.redis.port',
+      'mqr.redis.url',
+    ]);
+    expect(problems.find((p) => p.path === 'mqr.backend')?.message).toContain(
+      '"in-server" or "redis"',
+    );
+  });
+});

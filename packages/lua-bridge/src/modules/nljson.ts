@@ -127,19 +127,31 @@ const toCbor: JsFunction = (L) => {
   return 1;
 };
 
+/**
+ * Pushes the Lua value of a CBOR item, as `nljson.from_cbor` builds it (for modules that carry
+ * values as CBOR, such as mqr). Throws an Error naming what is wrong with the bytes.
+ */
+export function pushCbor(L: LuaState, bytes: Uint8Array): void {
+  checkSize(bytes);
+  checkCborDepth(bytes, MAX_DEPTH);
+  let decoded: unknown;
+  try {
+    decoded = cborDecoder.decode(bytes);
+  } catch (e) {
+    throw new NljsonError(`invalid CBOR: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const top = lua.lua_gettop(L);
+  try {
+    pushJs(L, decoded);
+  } catch (e) {
+    lua.lua_settop(L, top); // nothing half-built stays on the stack
+    throw e;
+  }
+}
+
 const fromCbor: JsFunction = (L) => {
   const bytes = lauxlib.luaL_checklstring(L, 1);
-  guarded(L, 'nljson.from_cbor', () => {
-    checkSize(bytes);
-    checkCborDepth(bytes, MAX_DEPTH);
-    let decoded: unknown;
-    try {
-      decoded = cborDecoder.decode(bytes);
-    } catch (e) {
-      throw new NljsonError(`invalid CBOR: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    pushJs(L, decoded);
-  });
+  guarded(L, 'nljson.from_cbor', () => pushCbor(L, bytes));
   return 1;
 };
 

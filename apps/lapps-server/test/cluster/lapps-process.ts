@@ -1,0 +1,113 @@
+// A real `lapps start` process from source, for the tests that need whole servers (several worker
+// processes, several servers sharing a Redis): its conf dir, its JSON log lines, and WebSocket
+// helpers. Each test file calls `cleanUpLapps()` after each test.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+
+const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const children: ChildProcess[] = [];
+const sockets: WebSocket[] = [];
+
+/** Kills every server process (its whole group) and closes every socket the helpers opened. */
+export function cleanUpLapps(): void {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  for (const child of children.splice(0)) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {}
+  }
+}
+
+export interface LogLine {
+  msg: string;
+  worker?: number;
+  service?: string;
+  instance?: number;
+}
+
+/**
+ * Starts `lapps start` on a temp conf dir: `sources` are the Lua services (name → code),
+ * `services` the lapps.json entries, `ws` overrides of ws.json (2 workers by default).
+ */
+export function startLapps(
+  sources: Record<string, string>,
+  services: Record<string, object>,
+  ws: Record<string, unknown> = {},
+) {
+  const root = mkdtempSync(join(tmpdir(), 'lapps-process-'));
+  for (const [name, code] of Object.entries(sources)) {
+    mkdirSync(join(root, 'apps', name), { recursive: true });
+    writeFileSync(join(root, 'apps', name, `${name}.lua`), code);
+  }
+  mkdirSync(join(root, 'conf'));
+  writeFileSync(
+    join(root, 'conf', 'ws.json'),
+    JSON.stringify({
+      ip: '127.0.0.1',
+      port: 0,
+      workers: { workers: 2 },
+      log: { level: 'info', pretty: false },
+      shutdown_timeout_ms: 3000,
+      ...ws,
+    }),
+  );
+  writeFileSync(
+    join(root, 'conf', 'lapps.json'),
+    JSON.stringify({ directories: { applications: '../apps' }, services }),
+  );
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', main, 'start', '--conf-dir', join(root, 'conf')],
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  children.push(child);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  /** The JSON log lines so far (each worker writes whole lines). */
+  const lines = (): LogLine[] =>
+    stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as LogLine);
+  const waitUntil = async (what: string, condition: () => boolean, ms = 20_000) => {
+    const deadline = Date.now() + ms;
+    while (!condition()) {
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${what}: ${stdout}\nstderr: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const url = async (): Promise<string> => {
+    let m: RegExpExecArray | null = null;
+    await waitUntil('listening', () => {
+      m = /listening on (ws:\/\/[^\s"]+)/.exec(stdout);
+      return m !== null;
+    });
+    return m![1]!;
+  };
+  return { child, exited, lines, waitUntil, url, stdout: () => stdout };
+}
+
+export async function connect(url: string): Promise<WebSocket> {
+  const ws = new WebSocket(url);
+  sockets.push(ws);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return ws;
+}
+
+export function ask(ws: WebSocket, text: string): Promise<string> {
+  const reply = new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))));
+  ws.send(text);
+  return reply;
+}

@@ -1,0 +1,4 @@
+export { RedisBroadcastRelay } from './redis-broadcast-relay.js';
+export type { RedisBroadcastRelayOptions } from './redis-broadcast-relay.js';
+export { RedisQueues } from './redis-queues.js';
+export type { RedisLog, RedisQueuesOptions } from './redis-queues.js';
