@@ -16,6 +16,25 @@ if ! command -v openssl >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
   apt-get install -y openssl >/dev/null || { apt-get update >/dev/null && apt-get install -y openssl >/dev/null; }
 fi
 
+# @lapps/pam-auth's PAM binding (node-linux-pam) is compiled from source while `pnpm install` runs
+# (offline: see .pnpmfile.mjs): it needs PAM's headers and libpam.so (Debian's libpam0g-dev) and
+# node-gyp's toolchain (python3, make, g++).
+build_deps=()
+if [ ! -e /usr/include/security/pam_appl.h ]; then build_deps+=(libpam0g-dev); fi
+for tool in python3 make g++; do
+  if ! command -v "$tool" >/dev/null 2>&1; then build_deps+=("$tool"); fi
+done
+if [ "${#build_deps[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${build_deps[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${build_deps[@]}" >/dev/null \
+      || { apt-get update >/dev/null \
+        && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${build_deps[@]}" >/dev/null; }
+  else
+    echo "setup: warning: missing ${build_deps[*]} (install as root): pnpm install cannot build node-linux-pam" >&2
+  fi
+fi
+
 # The independent-peer tests of @lapps/conformance drive Python's `websockets` and headless Chromium.
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   peers=()

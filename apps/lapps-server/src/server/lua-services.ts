@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createCwsModule } from '@lapps/cws/lua';
 import { createMqrModule } from '@lapps/mqr/lua';
+import { PamAuthenticator } from '@lapps/pam-auth';
+import { createPamAuthModule } from '@lapps/pam-auth/lua';
 import { join } from 'node:path';
 import {
   type LogFunction,
@@ -19,16 +21,40 @@ import type { ServiceFactory } from './service.js';
 
 /**
  * The modules a service may `preload` or `require`: the bridge's own and those of other packages.
- * `mqr` uses the backend of this configuration (`queueBackendFor`).
+ * `mqr` uses the backend of this configuration (`queueBackendFor`); `pam_auth` one authenticator
+ * per configuration.
  * `cws` trusts ws.json's `tls_certificates.ca` besides Node's bundled CAs, as LAppS 0.9's client
  * loaded that file (but ours verifies certificates).
  */
-export function serviceModules(config: EffectiveConfig): LuaModule[] {
+export function serviceModules(config: EffectiveConfig, log?: Logger): LuaModule[] {
   return [
     ...builtinModules,
     createCwsModule({ trustedCa: trustedCa(config) }),
     createMqrModule({ backend: queueBackendFor(config) }),
+    createPamAuthModule(authenticatorFor(config, log)),
   ];
+}
+
+const authenticators = new WeakMap<EffectiveConfig, PamAuthenticator>();
+
+/**
+ * One PAM authenticator per server process (it holds the failure counts of the lockout), shared by
+ * network and standalone services. Logins are logged without the password; opening `pam_auth`
+ * fails the service's start with the reason when PAM is unusable here.
+ */
+function authenticatorFor(config: EffectiveConfig, log: Logger | undefined): PamAuthenticator {
+  let authenticator = authenticators.get(config);
+  if (authenticator === undefined) {
+    authenticator = new PamAuthenticator({
+      log: (event) => {
+        const { ok, ...fields } = event;
+        if (ok) log?.info({ pam: fields }, 'pam_auth: login accepted');
+        else log?.warn({ pam: fields }, 'pam_auth: login refused');
+      },
+    });
+    authenticators.set(config, authenticator);
+  }
+  return authenticator;
 }
 
 /** The CA file's contents; unreadable is an error only when a service preloads `cws`. */
@@ -91,7 +117,7 @@ export function networkServiceFactories(
   log: Logger,
 ): Map<string, ServiceFactory> {
   const factories = new Map<string, ServiceFactory>(builtinServices);
-  const modules = serviceModules(config);
+  const modules = serviceModules(config, log);
   for (const service of config.lapps.services) {
     if (service.standalone) continue;
     if (!hasLuaCode(config, service)) {
@@ -133,7 +159,7 @@ export async function startStandaloneServices(
   runsHere: (service: string, instance: number) => boolean = () => true,
 ): Promise<StandaloneService[]> {
   const started: StandaloneService[] = [];
-  const modules = serviceModules(config);
+  const modules = serviceModules(config, log);
   for (const service of config.lapps.services) {
     if (!service.standalone || !service.auto_start) continue;
     let count = 0;
