@@ -80,7 +80,7 @@ async function network(backend: LocalQueues) {
   const run = async (code: string): Promise<string> => {
     const before = sent.length;
     service.onMessage(1, 1, Buffer.from(code));
-    for (let i = 0; i < 200 && sent.length === before; i++) {
+    for (let i = 0; i < 2000 && sent.length === before; i++) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     return sent[before] ?? '(no reply)';
@@ -160,7 +160,7 @@ describe('the Lua module mqr', () => {
     // Both consumers are blocked in q:recv(); the network service still answers.
     expect(await run('return 1 + 1')).toBe('2');
     await run(`local q = mqr.create('jobs') for i = 1, 50 do q:post({n = i}) end return true`);
-    for (let i = 0; i < 100 && lines.length < 50; i++) {
+    for (let i = 0; i < 2000 && lines.length < 50; i++) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const got = lines.filter((l) => l.startsWith('got ')).map((l) => l.split(' '));
@@ -179,7 +179,7 @@ describe('the Lua module mqr', () => {
     backend.post('jobs', Buffer.from([0xa1, 0x61, 0x6e, 0x07])); // CBOR {n: 7}
     expect(backend.size('jobs')).toBe(1);
     await consumer(backend, 1, lines);
-    for (let i = 0; i < 100 && lines.length === 0; i++) {
+    for (let i = 0; i < 2000 && lines.length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(lines).toContain('got 7 1');

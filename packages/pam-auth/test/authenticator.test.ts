@@ -154,7 +154,12 @@ describe('concurrency', () => {
     const logins = Array.from({ length: 8 }, (_, i) =>
       auth.login('svc', 'alice', SECRET, `10.0.0.${i}`),
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Wait for the logins to reach PAM (a loaded machine may take a while), then for a moment
+    // more: no third call may start.
+    for (let i = 0; i < 500 && (binding.active < 2 || auth.load.queued < 6); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(binding.active).toBe(2);
     expect(auth.load).toEqual({ active: 2, queued: 6 });
     binding.release();
