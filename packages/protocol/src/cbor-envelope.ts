@@ -30,13 +30,21 @@ export function readEnvelope(bytes: Uint8Array, maxDepth: number): unknown {
 
 class Reader {
   pos = 0;
-  private readonly view: DataView;
+  /** Made only for floats and 64-bit arguments, which envelopes rarely hold. */
+  private dataView: DataView | undefined;
 
   constructor(
     private readonly bytes: Uint8Array,
     private readonly maxDepth: number,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  ) {}
+
+  private get view(): DataView {
+    this.dataView ??= new DataView(
+      this.bytes.buffer,
+      this.bytes.byteOffset,
+      this.bytes.byteLength,
+    );
+    return this.dataView;
   }
 
   private byte(): number {
@@ -53,9 +61,15 @@ class Reader {
     if (size === 0) throw new EnvelopeError(`reserved additional information ${info}`);
     if (pos + size > this.bytes.length) throw new EnvelopeError('unexpected end of CBOR');
     this.pos += size;
-    if (size === 1) return this.bytes[pos] as number;
-    if (size === 2) return this.view.getUint16(pos);
-    if (size === 4) return this.view.getUint32(pos);
+    const b = this.bytes;
+    if (size === 1) return b[pos] as number;
+    if (size === 2) return ((b[pos] as number) << 8) | (b[pos + 1] as number);
+    if (size === 4) {
+      return (
+        (b[pos] as number) * 0x1000000 +
+        (((b[pos + 1] as number) << 16) | ((b[pos + 2] as number) << 8) | (b[pos + 3] as number))
+      );
+    }
     return Number(this.view.getBigUint64(pos));
   }
 
@@ -123,16 +137,16 @@ class Reader {
     this.pos += length;
     if (length <= 32) {
       // Keys and short strings: ASCII by hand (a TextDecoder call costs more than the message).
-      let ascii = '';
+      let ascii = true;
       for (let i = start; i < this.pos; i++) {
-        const c = this.bytes[i] as number;
-        if (c >= 0x80) {
-          ascii = '';
+        if ((this.bytes[i] as number) >= 0x80) {
+          ascii = false;
           break;
         }
-        ascii += String.fromCharCode(c);
       }
-      if (ascii.length === length) return ascii;
+      if (ascii) {
+        return String.fromCharCode.apply(null, this.bytes.subarray(start, this.pos) as never);
+      }
     }
     try {
       return text.decode(this.bytes.subarray(start, this.pos));

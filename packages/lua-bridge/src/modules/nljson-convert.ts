@@ -20,6 +20,12 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 export const JSON_NULL: object = Object.freeze({ nljson: 'null' });
 /** The registry key (light userdata) of the per-state array metatable `nljson.array_mt`. */
 export const ARRAY_MT_KEY: object = Object.freeze({ nljson: 'array_mt' });
+/**
+ * The same metatable at an integer registry slot, for the hot path: fengari hashes a light
+ * userdata key through a WeakMap on every lookup, an integer key is its own hash. Negative, so
+ * that `luaL_ref` (which hands out positive slots) never takes it.
+ */
+export const ARRAY_MT_SLOT = -0x4c41;
 
 export class NljsonError extends Error {
   override readonly name = 'NljsonError';
@@ -242,7 +248,10 @@ function pushNumber(L: LuaState, n: number): void {
  * arrays, dropped in objects, nil at the top. Arrays get the array metatable.
  */
 export function pushJs(L: LuaState, value: unknown): void {
-  lua.lua_rawgetp(L, lua.LUA_REGISTRYINDEX, ARRAY_MT_KEY);
+  if (lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ARRAY_MT_SLOT) !== lua.LUA_TTABLE) {
+    lua.lua_pop(L, 1);
+    lua.lua_rawgetp(L, lua.LUA_REGISTRYINDEX, ARRAY_MT_KEY);
+  }
   const mt = lua.lua_gettop(L);
   push(L, value, 0, mt, false);
   lua.lua_remove(L, mt);

@@ -34,6 +34,7 @@ import { Decoder } from 'cbor-x';
 import type { LuaModule, LuaState } from '../module.js';
 import {
   ARRAY_MT_KEY,
+  ARRAY_MT_SLOT,
   arrayLength,
   decodeUtf8,
   encodeUtf8,
@@ -334,6 +335,8 @@ function pushArrayMetatable(L: LuaState): void {
   lua.lua_setfield(L, -2, to_luastring('__jsontype'));
   lua.lua_pushvalue(L, -1);
   lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, ARRAY_MT_KEY);
+  lua.lua_pushvalue(L, -1);
+  lua.lua_rawseti(L, lua.LUA_REGISTRYINDEX, ARRAY_MT_SLOT);
 }
 
 /** The `nljson` module: JSON and CBOR over plain Lua values (see the comment at the top). */
