@@ -39,11 +39,7 @@ class Reader {
   ) {}
 
   private get view(): DataView {
-    this.dataView ??= new DataView(
-      this.bytes.buffer,
-      this.bytes.byteOffset,
-      this.bytes.byteLength,
-    );
+    this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     return this.dataView;
   }
 
