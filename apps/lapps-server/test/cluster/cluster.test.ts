@@ -1,22 +1,14 @@
 // `lapps start` with 2 worker processes: placement, forwarding, bcast across workers, restarts of a
 // crashed or stalled worker, and a graceful shutdown under load. Real processes, run from source.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { makeCertificates } from '../server/certificates.js';
+import { ask, cleanUpLapps, connect, startLapps } from './lapps-process.js';
 
-const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {}
-  }
-});
+afterEach(cleanUpLapps);
 
 // whoami answers with an id unique to its Lua state; pub/sub broadcasts; slow stalls the worker
 // in one uninterruptible call (a backtracking pattern: one VM instruction the count hook cannot cut).
@@ -49,73 +41,11 @@ function slow.onShutdown() end
 return slow`,
 };
 
-function cluster(services: Record<string, object>, ws: object = {}) {
-  const root = mkdtempSync(join(tmpdir(), 'lapps-cluster-'));
-  for (const [name, code] of Object.entries({
-    ...SERVICES,
-    one: SERVICES.slow!.replaceAll('slow', 'one'),
-  })) {
-    mkdirSync(join(root, 'apps', name), { recursive: true });
-    writeFileSync(join(root, 'apps', name, `${name}.lua`), code);
-  }
-  mkdirSync(join(root, 'conf'));
-  writeFileSync(
-    join(root, 'conf', 'ws.json'),
-    JSON.stringify({
-      ip: '127.0.0.1',
-      port: 0,
-      workers: { workers: 2, stall_timeout_ms: 1000 },
-      log: { level: 'info', pretty: false },
-      shutdown_timeout_ms: 3000,
-      ...ws,
-    }),
-  );
-  writeFileSync(
-    join(root, 'conf', 'lapps.json'),
-    JSON.stringify({ directories: { applications: '../apps' }, services }),
-  );
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', main, 'start', '--conf-dir', join(root, 'conf')],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => {
-    stdout += chunk;
+function cluster(services: Record<string, object>, ws: Record<string, unknown> = {}) {
+  return startLapps({ ...SERVICES, one: SERVICES.slow!.replaceAll('slow', 'one') }, services, {
+    workers: { workers: 2, stall_timeout_ms: 1000 },
+    ...ws,
   });
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const output = () => ({ stdout, stderr });
-  const waitFor = async (pattern: RegExp, ms = 30000): Promise<RegExpExecArray> => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const m = pattern.exec(stdout);
-      if (m) return m;
-      if (Date.now() > deadline)
-        throw new Error(`no ${pattern} in stdout: ${stdout}\nstderr: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  return { child, exited, output, waitFor };
-}
-
-async function connect(url: string, ca?: Buffer): Promise<WebSocket> {
-  const ws = new WebSocket(url, ca === undefined ? {} : { ca });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return ws;
-}
-
-function ask(ws: WebSocket, text: string): Promise<string> {
-  const reply = new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))));
-  ws.send(text);
-  return reply;
 }
 
 const whoami2 = { whoami: { request_target: '/who', instances: 2 } };

@@ -96,11 +96,19 @@ export function startLapps(
     });
     return m![1]!;
   };
-  return { child, exited, lines, waitUntil, url, stdout: () => stdout };
+  /** The first match of `pattern` in stdout, once it is there. */
+  const waitFor = async (pattern: RegExp, ms = 30_000): Promise<RegExpExecArray> => {
+    let m: RegExpExecArray | null = null;
+    await waitUntil(String(pattern), () => (m = pattern.exec(stdout)) !== null, ms);
+    return m!;
+  };
+  const output = () => ({ stdout, stderr });
+  return { child, exited, lines, waitUntil, waitFor, url, output, stdout: () => stdout };
 }
 
-export async function connect(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url);
+/** A `ws` client (trusting `ca` for wss://), closed by `cleanUpLapps`. */
+export async function connect(url: string, ca?: Buffer): Promise<WebSocket> {
+  const ws = new WebSocket(url, ca === undefined ? {} : { ca });
   sockets.push(ws);
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   return ws;
