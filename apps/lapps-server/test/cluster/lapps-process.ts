@@ -99,7 +99,14 @@ export function startLapps(
   /** The first match of `pattern` in stdout, once it is there. */
   const waitFor = async (pattern: RegExp, ms = 30_000): Promise<RegExpExecArray> => {
     let m: RegExpExecArray | null = null;
-    await waitUntil(String(pattern), () => (m = pattern.exec(stdout)) !== null, ms);
+    await waitUntil(
+      String(pattern),
+      () => {
+        m = pattern.exec(stdout);
+        return m !== null;
+      },
+      ms,
+    );
     return m!;
   };
   const output = () => ({ stdout, stderr });
