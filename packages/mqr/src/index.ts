@@ -5,7 +5,7 @@ export type { MaybePromise, QueueBackend } from './backend.js';
 export { LocalQueues } from './local-queues.js';
 
 // Redis
-export { RedisBroadcastRelay, RedisQueues } from './redis/index.js';
+export { RedisBroadcastRelay, RedisQueues, redactRedisUrl } from './redis/index.js';
 export type { RedisBroadcastRelayOptions, RedisLog, RedisQueuesOptions } from './redis/index.js';
 
 // Across worker processes

@@ -4,9 +4,16 @@
  * handed to its receiver as it is.
  */
 import type { QueueBackend } from './backend.js';
-import { MqrError } from './errors.js';
+import type { MqrError } from './errors.js';
 import { DEFAULT_CAPACITY, DEFAULT_MAX_MESSAGE_BYTES, type QueueLimits } from './limits.js';
 import { checkQueueName } from './queue-name.js';
+import {
+  cancelled,
+  checkMessageSize,
+  closed,
+  closedWhileWaiting,
+  queueFull,
+} from './queue-failures.js';
 
 interface Waiter {
   resolve(message: Uint8Array): void;
@@ -60,12 +67,7 @@ export class LocalQueues implements QueueBackend {
   post(queue: string, message: Uint8Array): void {
     this.checkOpen();
     checkQueueName(queue);
-    if (message.length > this.maxMessageBytes) {
-      throw new MqrError(
-        'LAPPS_ERR_MQR_TOO_BIG',
-        `message of ${message.length} bytes is larger than the limit of ${this.maxMessageBytes}`,
-      );
-    }
+    checkMessageSize(message, this.maxMessageBytes);
     const q = this.queueOf(queue);
     const waiter = q.waiters.shift();
     if (waiter !== undefined) {
@@ -74,10 +76,7 @@ export class LocalQueues implements QueueBackend {
       return;
     }
     if (q.length >= this.capacity) {
-      throw new MqrError(
-        'LAPPS_ERR_MQR_QUEUE_FULL',
-        `queue full: ${queue} holds its capacity of ${this.capacity} messages`,
-      );
+      throw queueFull(queue, this.capacity);
     }
     q.items.push(message);
   }
@@ -143,7 +142,7 @@ export class LocalQueues implements QueueBackend {
     for (const [name, q] of this.queues) {
       for (const waiter of q.waiters.splice(0)) {
         release(waiter);
-        waiter.reject(new MqrError('LAPPS_ERR_MQR_CLOSED', `mqr closed while waiting on ${name}`));
+        waiter.reject(closedWhileWaiting(name));
       }
     }
     this.queues.clear();
@@ -159,14 +158,10 @@ export class LocalQueues implements QueueBackend {
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new MqrError('LAPPS_ERR_MQR_CLOSED', 'mqr is closed');
+    if (this.closed) throw closed();
   }
 }
 
 function release(waiter: Waiter): void {
   if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-}
-
-function cancelled(queue: string): MqrError {
-  return new MqrError('LAPPS_ERR_MQR_CANCELLED', `receive on ${queue} cancelled`);
 }

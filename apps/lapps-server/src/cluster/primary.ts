@@ -6,12 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IpcQueueHost, LocalQueues } from '@lapps/mqr';
+import { IpcQueueHost, LocalQueues, redactRedisUrl } from '@lapps/mqr';
 import { type AppMessage, Supervisor } from '@lapps/scheduler';
 import type { EffectiveConfig } from '../config/index.js';
 import { createLogger } from '../server/logger.js';
-import { queueLimits, redactedUrl } from '../server/mqr-backend.js';
+import { queueLimits } from '../server/mqr-backend.js';
 import { placementFor } from './placement-for.js';
+import { handleProcessSignals } from '../server/process-signals.js';
 
 export interface RunningCluster {
   url: string;
@@ -53,7 +54,7 @@ export async function runPrimary(config: EffectiveConfig): Promise<RunningCluste
   if (serveQueues(config, supervisor)) {
     log.info({ mqrBackend: 'in-server' }, 'mqr backend: in-server (queues in the primary process)');
   } else {
-    const where = redactedUrl(config.ws.mqr.redis.url);
+    const where = redactRedisUrl(config.ws.mqr.redis.url);
     log.info(
       { mqrBackend: 'redis', url: where },
       `mqr backend: redis at ${where} (each worker connects)`,
@@ -76,21 +77,13 @@ export async function runPrimary(config: EffectiveConfig): Promise<RunningCluste
       .finally(removePeerDir);
     return stopping;
   };
-  const stop = (signal: string) => {
-    log.info({ signal }, 'shutting down the workers');
-    close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => {
-    log.info('reloading TLS certificates in every worker');
-    supervisor.reload();
+  handleProcessSignals(log, {
+    stopping: 'shutting down the workers',
+    shutdown: close,
+    reload: () => {
+      log.info('reloading TLS certificates in every worker');
+      supervisor.reload();
+    },
   });
   return { url: listening, close };
 }

@@ -3,6 +3,7 @@ import { LappsServer } from './lapps-server.js';
 import { createLogger } from './logger.js';
 import { networkServiceFactories, startStandaloneServices } from './lua-services.js';
 import { startQueueBackend } from './mqr-backend.js';
+import { handleProcessSignals } from './process-signals.js';
 import { serverOptionsFrom } from './server-options.js';
 import type { StandaloneService } from '@lapps/lua-bridge';
 import { WorkerLink } from '@lapps/scheduler';
@@ -53,25 +54,17 @@ export async function startServer(config: EffectiveConfig): Promise<RunningServe
     await server.shutdown();
     await stopQueues();
   };
-  const stop = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    shutdown().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => {
-    try {
-      server.reloadCertificates();
-      log.info('TLS certificates reloaded');
-    } catch (error) {
-      log.error({ err: error }, 'TLS certificate reload failed: keeping the old ones');
-    }
+  handleProcessSignals(log, {
+    stopping: 'shutting down',
+    shutdown,
+    reload: () => {
+      try {
+        server.reloadCertificates();
+        log.info('TLS certificates reloaded');
+      } catch (error) {
+        log.error({ err: error }, 'TLS certificate reload failed: keeping the old ones');
+      }
+    },
   });
   return { url: server.url, close: shutdown };
 }

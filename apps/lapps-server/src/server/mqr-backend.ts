@@ -10,6 +10,7 @@ import {
   type QueueLimits,
   RedisBroadcastRelay,
   RedisQueues,
+  redactRedisUrl,
 } from '@lapps/mqr';
 import type { EffectiveConfig } from '../config/index.js';
 import type { Logger } from './logger.js';
@@ -35,17 +36,6 @@ export function setQueueBackendFor(config: EffectiveConfig, backend: QueueBacken
   backends.set(config, backend);
 }
 
-/** A Redis URL for the log: without its password. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
-
 /**
  * Sets up the mqr backend of a process that runs services (one-process server, or a worker with
  * `backend: "redis"`) and logs which it is. With Redis, queues live there and `bcast` reaches the
@@ -55,7 +45,7 @@ export function redactedUrl(url: string): string {
 export function startQueueBackend(config: EffectiveConfig, log: Logger): () => Promise<void> {
   const { mqr } = config.ws;
   if (mqr.backend === 'redis') {
-    const where = redactedUrl(mqr.redis.url);
+    const where = redactRedisUrl(mqr.redis.url);
     const redisLog = (
       level: 'debug' | 'info' | 'warn' | 'error',
       message: string,

@@ -22,6 +22,7 @@ import {
   MQR_IPC_TYPE,
   parseReply,
 } from './ipc-protocol.js';
+import { cancelled, closed, closedWhileWaiting } from '../queue-failures.js';
 
 export interface IpcQueueClientOptions {
   /** How long `post` and `tryReceive` wait for the primary's answer (default 10 s). */
@@ -112,9 +113,7 @@ export class IpcQueueClient implements QueueBackend {
     for (const [id, pending] of [...this.pending]) {
       this.settle(id, pending);
       if (pending.op === 'recv') this.trySend({ type: MQR_IPC_TYPE, op: 'cancel', id });
-      pending.reject(
-        new MqrError('LAPPS_ERR_MQR_CLOSED', `mqr closed while waiting on ${pending.queue}`),
-      );
+      pending.reject(closedWhileWaiting(pending.queue));
     }
   }
 
@@ -125,7 +124,7 @@ export class IpcQueueClient implements QueueBackend {
     signal: AbortSignal | undefined,
   ): Promise<Uint8Array | undefined> {
     try {
-      if (this.closed) throw new MqrError('LAPPS_ERR_MQR_CLOSED', 'mqr is closed');
+      if (this.closed) throw closed();
       checkQueueName(queue);
     } catch (error) {
       return Promise.reject(error);
@@ -199,8 +198,4 @@ export class IpcQueueClient implements QueueBackend {
       // The primary is gone, and with it the queues.
     }
   }
-}
-
-function cancelled(queue: string): MqrError {
-  return new MqrError('LAPPS_ERR_MQR_CANCELLED', `receive on ${queue} cancelled`);
 }

@@ -1,4 +1,4 @@
 export { RedisBroadcastRelay } from './redis-broadcast-relay.js';
 export type { RedisBroadcastRelayOptions } from './redis-broadcast-relay.js';
-export { RedisQueues } from './redis-queues.js';
+export { RedisQueues, redactRedisUrl } from './redis-queues.js';
 export type { RedisLog, RedisQueuesOptions } from './redis-queues.js';

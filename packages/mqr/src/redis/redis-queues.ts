@@ -11,6 +11,13 @@ import type { QueueBackend } from '../backend.js';
 import { MqrError } from '../errors.js';
 import { DEFAULT_CAPACITY, DEFAULT_MAX_MESSAGE_BYTES, type QueueLimits } from '../limits.js';
 import { checkQueueName } from '../queue-name.js';
+import {
+  cancelled,
+  checkMessageSize,
+  closed,
+  closedWhileWaiting,
+  queueFull,
+} from '../queue-failures.js';
 
 /** Where the Redis backends log (the server's logger). */
 export type RedisLog = (
@@ -216,12 +223,7 @@ export class RedisQueues implements QueueBackend {
   async post(queue: string, message: Uint8Array): Promise<void> {
     this.checkOpen();
     checkQueueName(queue);
-    if (message.length > this.maxMessageBytes) {
-      throw new MqrError(
-        'LAPPS_ERR_MQR_TOO_BIG',
-        `message of ${message.length} bytes is larger than the limit of ${this.maxMessageBytes}`,
-      );
-    }
+    checkMessageSize(message, this.maxMessageBytes);
     let length: number;
     try {
       length = await (this.redis as unknown as WithPostCommand).mqrPost(
@@ -233,10 +235,7 @@ export class RedisQueues implements QueueBackend {
       throw this.failure(error);
     }
     if (length < 0) {
-      throw new MqrError(
-        'LAPPS_ERR_MQR_QUEUE_FULL',
-        `queue full: ${queue} holds its capacity of ${this.capacity} messages`,
-      );
+      throw queueFull(queue, this.capacity);
     }
   }
 
@@ -290,9 +289,7 @@ export class RedisQueues implements QueueBackend {
     for (const r of receivers) {
       for (const waiter of r.waiters.splice(0)) {
         release(waiter);
-        waiter.reject(
-          new MqrError('LAPPS_ERR_MQR_CLOSED', `mqr closed while waiting on ${r.queue}`),
-        );
+        waiter.reject(closedWhileWaiting(r.queue));
       }
       r.unblock();
     }
@@ -352,7 +349,7 @@ export class RedisQueues implements QueueBackend {
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new MqrError('LAPPS_ERR_MQR_CLOSED', 'mqr is closed');
+    if (this.closed) throw closed();
   }
 }
 
@@ -495,10 +492,6 @@ class QueueReceiver {
 
 function release(waiter: Waiter): void {
   if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-}
-
-function cancelled(queue: string): MqrError {
-  return new MqrError('LAPPS_ERR_MQR_CANCELLED', `receive on ${queue} cancelled`);
 }
 
 /** A Buffer over the same bytes (no copy). */
