@@ -45,16 +45,21 @@ export class Outbox {
   /** Queues one frame (masked: the payload is copied, so the caller may reuse it at once). */
   add(opcode: Opcode, payload: Uint8Array): void {
     this.batch.add(opcode, payload);
-    if (!this.scheduled && !this.reading) {
-      this.scheduled = true;
-      dirty.push(this);
-      if (dirty.length === 1) setImmediate(flushDirty);
-    }
+    if (!this.reading) this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    dirty.push(this);
+    if (dirty.length === 1) setImmediate(flushDirty);
   }
 
   /**
-   * Sends made while a read is handled (replies from message handlers) leave in one write when it
-   * is done, as the server does: no wait for the check phase, no Immediate, no dirty-list entry.
+   * Sends made while a read is handled (replies from message handlers) wait for its end, and then
+   * for the end of the turn like every other send, as the server's do: the replies to all the
+   * reads of one turn leave back to back, so a peer process waiting for several of them is woken
+   * once, not once per reply (a wake-up is the dearest part of a loopback write).
    */
   beginRead(): void {
     this.reading = true;
@@ -62,7 +67,7 @@ export class Outbox {
 
   endRead(): void {
     this.reading = false;
-    if (this.batch.byteLength > 0) this.flush();
+    if (this.batch.byteLength > 0) this.schedule();
   }
 
   /** Hands everything pending to the socket now (before ending it, say). */

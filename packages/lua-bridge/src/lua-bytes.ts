@@ -22,6 +22,22 @@ export function pushBytes(L: LuaState, bytes: Uint8Array): void {
   pushsvalue2s(L, luaS_bless(L, bytes));
 }
 
+/** A Lua string over `bytes` (taken, not copied), kept to be pushed again: for string caches. */
+export interface LuaStringObject {
+  /** The string's bytes (fengari's TString field). */
+  readonly realstring: Uint8Array;
+}
+
+/** Makes a Lua string of `bytes` without copying them; see {@link pushBytes} for the rules. */
+export function blessBytes(L: LuaState, bytes: Uint8Array): LuaStringObject {
+  return luaS_bless(L, bytes) as LuaStringObject;
+}
+
+/** Pushes a Lua string made by {@link blessBytes} (strings are immutable: share them freely). */
+export function pushLuaString(L: LuaState, s: LuaStringObject): void {
+  pushsvalue2s(L, s);
+}
+
 /**
  * The bytes of the string at `idx` (no copy; numbers are converted in place like
  * `lua_tolstring`), or null when the value is neither a string nor a number. Read-only.
@@ -52,23 +68,25 @@ export function pushText(L: LuaState, text: string): boolean {
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
- * Map keys repeat (`lapps`, `method`, `params`...): their Lua strings are kept, with the hash that
- * fengari computes for table keys on first use, instead of being encoded and hashed each time.
- * Bounded, so that clients sending ever new keys cannot grow it.
+ * Map keys repeat (`lapps`, `method`, `params`...), and so do short values such as method names:
+ * their Lua strings are kept, with the hash that fengari computes for table keys on first use
+ * (`methods[message.method]`), instead of being encoded and hashed each time. Bounded, so that
+ * clients sending ever new strings cannot grow it; the first strings seen stay.
  */
 const keyStrings = new Map<string, ReturnType<typeof luaS_bless>>();
 const MAX_CACHED_KEYS = 1024;
 const MAX_CACHED_KEY_LENGTH = 32;
 
-/** Pushes a map key like {@link pushText}, from a cache for short keys. */
+/** Pushes a map key or a short string like {@link pushText}, from a cache for short ones. */
 export function pushKeyText(L: LuaState, key: string): boolean {
+  if (key.length > MAX_CACHED_KEY_LENGTH) return pushText(L, key);
   const cached = keyStrings.get(key);
   if (cached !== undefined) {
     pushsvalue2s(L, cached);
     return true;
   }
   if (!pushText(L, key)) return false;
-  if (key.length <= MAX_CACHED_KEY_LENGTH && keyStrings.size < MAX_CACHED_KEYS && key.length > 0) {
+  if (keyStrings.size < MAX_CACHED_KEYS && key.length > 0) {
     keyStrings.set(key, luaS_bless(L, lua.lua_tolstring(L, -1) as Uint8Array));
   }
   return true;

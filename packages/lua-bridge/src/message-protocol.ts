@@ -33,6 +33,9 @@ export interface RejectedInbound {
 
 export type InboundResult = AcceptedInbound | RejectedInbound;
 
+/** What `checkInbound` answers: the type `onMessage` receives, or a refusal. */
+export type CheckedInbound = { readonly ok: true; readonly type: number } | RejectedInbound;
+
 /** Where a Lua value is going: one connection (`ws:send`) or a broadcast channel (`bcast:send`). */
 export type OutboundUse = 'send' | 'broadcast';
 
@@ -44,6 +47,13 @@ export interface MessageProtocol {
    * Called in message order, when the instance is ready for the message.
    */
   decodeInbound?(opcode: 1 | 2, payload: Uint8Array): InboundResult;
+  /**
+   * Checks one inbound message from its bytes alone; the bridge then builds the Lua value straight
+   * from the payload, which must be CBOR (as `nljson.from_cbor` would, see
+   * modules/cbor-to-lua.ts), instead of calling `decodeInbound`. Preferred when present: no JS
+   * value is made on the way.
+   */
+  checkInbound?(opcode: 1 | 2, payload: Uint8Array): CheckedInbound;
   /**
    * What to do with an accepted message whose value Lua cannot hold (a CBOR tag, a string with an
    * unpaired surrogate): `reason` says what. Used with `decodeInbound`.

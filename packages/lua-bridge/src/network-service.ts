@@ -10,7 +10,8 @@ import type { ServiceHostLike, ServiceInstanceLike } from './host.js';
 import { LuaInstance, type LuaServiceOptions } from './instance.js';
 import { pushBytes } from './lua-bytes.js';
 import type { MessageProtocol, RejectedInbound } from './message-protocol.js';
-import { pushJs } from './modules/nljson-convert.js';
+import { pushCborValue } from './modules/cbor-to-lua.js';
+import { MAX_DEPTH, pushJs } from './modules/nljson-convert.js';
 import { wsModule } from './modules/ws.js';
 import { loadService, NETWORK_ENTRIES } from './service-loader.js';
 
@@ -41,7 +42,8 @@ export class NetworkService implements ServiceInstanceLike {
    */
   constructor(options: LuaServiceOptions, instance: number) {
     this.name = options.name;
-    this.protocol = options.protocol?.decodeInbound === undefined ? undefined : options.protocol;
+    const inbound = options.protocol?.checkInbound ?? options.protocol?.decodeInbound;
+    this.protocol = inbound === undefined ? undefined : options.protocol;
     this.core = new LuaInstance(options, instance, [wsModule]);
     this.refs = loadService(
       this.core.L,
@@ -112,12 +114,21 @@ export class NetworkService implements ServiceInstanceLike {
    */
   private decodedMessage(handler: number, opcode: 1 | 2, payload: Uint8Array): boolean {
     const protocol = this.protocol!;
-    const inbound = protocol.decodeInbound!(opcode, payload);
-    if (!inbound.ok) return this.refuse(handler, inbound);
     const { L } = this.core;
     const top = lua.lua_gettop(L);
+    let type: number;
     try {
-      pushJs(L, inbound.value);
+      if (protocol.checkInbound !== undefined) {
+        const checked = protocol.checkInbound(opcode, payload);
+        if (!checked.ok) return this.refuse(handler, checked);
+        type = checked.type;
+        pushCborValue(L, payload, MAX_DEPTH);
+      } else {
+        const inbound = protocol.decodeInbound!(opcode, payload);
+        if (!inbound.ok) return this.refuse(handler, inbound);
+        type = inbound.type;
+        pushJs(L, inbound.value);
+      }
     } catch (error) {
       if (!(error instanceof Error)) throw error;
       lua.lua_settop(L, top);
@@ -126,7 +137,7 @@ export class NetworkService implements ServiceInstanceLike {
     }
     const co = this.core.runner.prepare(this.refs.onMessage, 'onMessage');
     lua.lua_pushinteger(co, handler);
-    lua.lua_pushinteger(co, inbound.type);
+    lua.lua_pushinteger(co, type);
     lua.lua_xmove(L, co, 1);
     return this.settle(handler, this.core.runner.run(3));
   }

@@ -1,4 +1,4 @@
-import { Decoder } from 'cbor-x';
+import { Decoder, Encoder } from 'cbor-x';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundResult, MessageProtocol } from '../src/message-protocol.js';
 import { builtinModules } from '../src/builtin-modules.js';
@@ -200,5 +200,43 @@ end`,
     expect(e1).toMatch(/needs a message protocol \(protocol "LAppS"\)/);
     expect(ok2).toBe('false');
     expect(e2).toMatch(/bcast:send\(id, value\) needs a message protocol/);
+  });
+});
+
+describe('a message protocol that checks inbound CBOR by its bytes (checkInbound)', () => {
+  /** Accepts any CBOR whose first byte is a map head; the bridge builds the value itself. */
+  function cborProtocol(): MessageProtocol {
+    return {
+      name: 'cbor-test',
+      checkInbound(opcode, payload) {
+        if (opcode === 1) return { ok: false, close: 1003, reason: 'binary only' };
+        if (payload[0]! >> 5 !== 5) return { ok: false, reply: text('not a map'), reason: 'x' };
+        return { ok: true, type: 4 };
+      },
+      rejectInbound(reason) {
+        return { ok: false, reply: text(`rejected: ${reason}`), reason };
+      },
+      checkOutbound: () => undefined,
+    };
+  }
+  const echoing = `
+function svc.onMessage(h, t, msg)
+  return ws:send(h, {cid = 0, status = 1, result = {t, msg.method, msg.params}})
+end`;
+
+  it('builds the value straight from the payload, and refuses what cannot be built', async () => {
+    const { service, host } = await startService(echoing, { protocol: cborProtocol() });
+    const encoder = new Encoder({ useRecords: false, tagUint8Array: false });
+    const payload = Buffer.from(encoder.encode({ lapps: 1, method: 'echo', params: ['é', 2] }));
+    expect(service.onMessage(3, 2, payload)).toBe(true);
+    // A map whose text is not UTF-8: checked by the protocol, refused by the bridge.
+    expect(service.onMessage(3, 2, Uint8Array.of(0xa1, 0x61, 0x61, 0x61, 0xff))).toBe(true);
+    expect(service.onMessage(3, 2, encoder.encode([1]))).toBe(true);
+    expect(payloads(host.sent)).toEqual([
+      'send:{"cid":0,"result":[4,"echo",["é",2]],"status":1}',
+      'rejected: text string is not valid UTF-8',
+      'not a map',
+    ]);
+    await service.onShutdown();
   });
 });

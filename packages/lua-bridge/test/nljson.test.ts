@@ -246,13 +246,17 @@ describe('limits', () => {
         return nljson.encode(nljson.from_cbor(nljson.to_cbor(t))) == nljson.encode(t)`),
     ).toBe(true);
     expect(h.run(`return #nljson.from_cbor(string.rep('\\x81', 512) .. '\\x01')`)).toBe(1);
-    for (const prefix of ['\\x81', '\\xa1\\x61\\x61', '\\xc6', '\\x9f']) {
+    for (const prefix of ['\\x81', '\\xa1\\x61\\x61', '\\x9f']) {
       for (const depth of [513, 100000]) {
         expect(
           h.runError(`nljson.from_cbor(string.rep('${prefix}', ${depth}) .. '\\x01')`),
         ).toContain('nljson.from_cbor: nesting too deep');
       }
     }
+    // Read in one pass, a chain of tags fails at its first tag, which nljson does not support.
+    expect(h.runError(`nljson.from_cbor(string.rep('\\xc6', 100000) .. '\\x01')`)).toContain(
+      'nljson.from_cbor: unsupported CBOR tag 6',
+    );
     expect(
       h.runError(`local t = (function() ${nested(600)} end)() nljson.traverse(t, function() end)`),
     ).toContain('nesting too deep');

@@ -1,22 +1,84 @@
 /**
  * A message's envelope straight from its CBOR bytes, without decoding the contents: the checks of
  * a server message look only at the top-level members and at the members of `error`, and at
- * nothing inside `result`, `message` or `data`. Reading only that much keeps the check of a
- * response (written by the Lua bridge, checked before it is sent) cheap whatever its size.
+ * nothing inside `result`, `message` or `data`; the checks of a client message only at `lapps`,
+ * `method`, `cid` and whether `params` is a non-empty array. Reading only that much keeps the
+ * checks cheap whatever the message's size: a response written by the Lua bridge is checked
+ * before it is sent, and a request is checked before the bridge builds its Lua value from the
+ * same bytes.
  *
- * The view: the top-level map as a plain object whose scalar members are decoded (numbers,
- * strings, booleans, null); an array member is {@link ARRAY}, a map member at depth 2 or deeper
- * is {@link MAP} except that the top level's maps are read one level further (for `error`).
- * Checks must therefore ask only for types (`Array.isArray`, `typeof`) below the top level's
- * maps, never for contents: that is what `serverMessageProblem` and `broadcastProblem` do.
+ * The view: the top-level map as an object holding the members the checks read (`cid`, `status`,
+ * `result`, `message`, `error`, `lapps`, `method`, `params`, and `code`, `data` inside `error`;
+ * other keys are read past), with scalars decoded (numbers, strings, booleans, null); an array
+ * member is {@link ARRAY} or {@link EMPTY_ARRAY}, a map member at depth 2 or deeper is
+ * {@link MAP} except that the top level's maps are read one level further (for `error`).
+ * Checks must therefore ask only for types (`Array.isArray`, `typeof`) and array emptiness below
+ * the top level's maps, never for contents: that is what `serverMessageProblem`,
+ * `broadcastProblem` and `classifyInbound` do.
  */
 
-/** Stands for any array below the envelope: checks may ask whether it is an array, nothing more. */
-export const ARRAY: readonly unknown[] = Object.freeze([]);
+/**
+ * Stands for any non-empty array below the envelope: checks may ask whether it is an array and
+ * whether it is empty (`params` decides a request's type), nothing more.
+ */
+export const ARRAY: readonly unknown[] = Object.freeze([undefined]);
+/** Stands for an empty array below the envelope. */
+export const EMPTY_ARRAY: readonly unknown[] = Object.freeze([]);
 /** Stands for any map below the envelope. */
 export const MAP: Readonly<Record<string, unknown>> = Object.freeze({});
 
-class EnvelopeError extends Error {}
+/** Bytes that are not CBOR; `limit` when they nest deeper than allowed. */
+export class EnvelopeError extends Error {
+  constructor(
+    message: string,
+    readonly limit = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The members the checks read: those of `outbound.ts`, at the top level and inside `error`, and
+ * those of `inbound.ts`.
+ */
+const MEMBERS = [
+  'cid',
+  'status',
+  'result',
+  'message',
+  'error',
+  'code',
+  'data',
+  'lapps',
+  'method',
+  'params',
+] as const;
+type MemberName = (typeof MEMBERS)[number];
+const MEMBER_NAMES: ReadonlySet<string> = new Set(MEMBERS);
+/** The member names by their first byte (each list tried in order; names are ASCII). */
+const MEMBERS_BY_FIRST: Array<MemberName[]> = [];
+for (const name of MEMBERS) {
+  const first = name.charCodeAt(0);
+  MEMBERS_BY_FIRST[first] ??= [];
+  MEMBERS_BY_FIRST[first]?.push(name);
+}
+
+/**
+ * A map of the envelope: only the members the checks read, in one fixed shape (no dictionary
+ * object per message). Other keys are read past.
+ */
+class Envelope {
+  cid: unknown = undefined;
+  status: unknown = undefined;
+  result: unknown = undefined;
+  message: unknown = undefined;
+  error: unknown = undefined;
+  code: unknown = undefined;
+  data: unknown = undefined;
+  lapps: unknown = undefined;
+  method: unknown = undefined;
+  params: unknown = undefined;
+}
 
 const text = new TextDecoder('utf-8', { fatal: true });
 
@@ -71,10 +133,13 @@ class Reader {
 
   /** Reads one item; `levels` says how many levels of maps to materialise. */
   value(levels: number, depth = 0): unknown {
-    if (depth > this.maxDepth) throw new EnvelopeError(`nesting deeper than ${this.maxDepth}`);
+    if (depth > this.maxDepth)
+      throw new EnvelopeError(`nesting deeper than ${this.maxDepth}`, true);
     const initial = this.byte();
     const major = initial >> 5;
     const info = initial & 0x1f;
+    if (info === 31 && (major <= 1 || major === 6))
+      throw new EnvelopeError('bad indefinite length');
     switch (major) {
       case 0:
         return this.argument(info);
@@ -85,20 +150,29 @@ class Reader {
         return new Uint8Array(0);
       case 3:
         return this.text(info);
-      case 4:
-        this.skipItems(this.argument(info), 1, depth);
+      case 4: {
+        const count = this.argument(info);
+        if (count === 0 || (count < 0 && this.peek() === 0xff)) {
+          this.skipItems(count, 1, depth);
+          return EMPTY_ARRAY;
+        }
+        this.skipItems(count, 1, depth);
         return ARRAY;
+      }
       case 5: {
         const count = this.argument(info);
         if (levels <= 0) {
           this.skipItems(count, 2, depth);
           return MAP;
         }
-        const map: Record<string, unknown> = Object.create(null);
+        const map = new Envelope();
         for (let i = 0; count < 0 ? this.peek() !== 0xff : i < count; i++) {
-          const key = this.value(0, depth + 1);
-          const member = this.value(levels - 1, depth + 1);
-          if (typeof key === 'string') map[key] = member;
+          const key = this.memberName(depth + 1);
+          if (key === undefined) {
+            this.skip(depth + 1);
+            continue;
+          }
+          map[key] = this.value(levels - 1, depth + 1);
         }
         if (count < 0) this.pos++;
         return map;
@@ -109,6 +183,32 @@ class Reader {
       default:
         return this.simple(info);
     }
+  }
+
+  /**
+   * Reads a map key: the name of a member the checks read, or undefined for any other key (read
+   * past, no string made).
+   */
+  private memberName(depth: number): MemberName | undefined {
+    const initial = this.peek();
+    const info = initial & 0x1f;
+    if (initial >> 5 !== 3 || info === 31) {
+      // Not a definite-length text: read it whole (rare), keep it only if it names a member.
+      const key = this.value(0, depth);
+      return typeof key === 'string' && MEMBER_NAMES.has(key) ? (key as MemberName) : undefined;
+    }
+    this.pos++;
+    const length = this.argument(info);
+    const start = this.pos;
+    if (start + length > this.bytes.length) throw new EnvelopeError('unexpected end of CBOR');
+    this.pos += length;
+    const candidates = length === 0 ? undefined : MEMBERS_BY_FIRST[this.bytes[start] as number];
+    if (candidates === undefined) return undefined;
+    for (let c = 0; c < candidates.length; c++) {
+      const name = candidates[c] as MemberName;
+      if (name.length === length && sameText(name, this.bytes, start, length)) return name;
+    }
+    return undefined;
   }
 
   private peek(): number {
@@ -132,16 +232,25 @@ class Reader {
     const start = this.pos;
     this.pos += length;
     if (length <= 32) {
-      // Keys and short strings: ASCII by hand (a TextDecoder call costs more than the message).
+      // Short strings (method names, error messages) repeat: a cache found by a hash of the
+      // bytes, checked char by char; ASCII by hand (a TextDecoder call costs more than this).
+      const b = this.bytes;
+      let hash = 0x811c9dc5;
       let ascii = true;
       for (let i = start; i < this.pos; i++) {
-        if ((this.bytes[i] as number) >= 0x80) {
+        const c = b[i] as number;
+        if (c >= 0x80) {
           ascii = false;
           break;
         }
+        hash = Math.imul(hash ^ c, 0x01000193);
       }
       if (ascii) {
-        return String.fromCharCode.apply(null, this.bytes.subarray(start, this.pos) as never);
+        const cached = shortTexts.get(hash);
+        if (cached !== undefined && sameText(cached, b, start, length)) return cached;
+        const made = String.fromCharCode.apply(null, b.subarray(start, this.pos) as never);
+        if (cached === undefined && shortTexts.size < MAX_SHORT_TEXTS) shortTexts.set(hash, made);
+        return made;
       }
     }
     try {
@@ -169,11 +278,48 @@ class Reader {
   /** Skips `count` entries of `per` items each (-1: until the break byte). */
   private skipItems(count: number, per: number, depth: number): void {
     if (count < 0) {
-      while (this.peek() !== 0xff) for (let j = 0; j < per; j++) this.value(0, depth + 1);
+      while (this.peek() !== 0xff) for (let j = 0; j < per; j++) this.skip(depth + 1);
       this.pos++;
       return;
     }
-    for (let i = 0; i < count; i++) for (let j = 0; j < per; j++) this.value(0, depth + 1);
+    for (let i = 0; i < count; i++) for (let j = 0; j < per; j++) this.skip(depth + 1);
+  }
+
+  /**
+   * Steps over one item below the envelope, checking its structure but building nothing: text is
+   * not decoded (its UTF-8 is the encoder's business; the Lua bridge writes only valid UTF-8 as
+   * text), which keeps the check of a response with big strings in it cheap.
+   */
+  private skip(depth: number): void {
+    if (depth > this.maxDepth)
+      throw new EnvelopeError(`nesting deeper than ${this.maxDepth}`, true);
+    const initial = this.byte();
+    const major = initial >> 5;
+    const info = initial & 0x1f;
+    if (info === 31 && (major <= 1 || major === 6))
+      throw new EnvelopeError('bad indefinite length');
+    switch (major) {
+      case 0:
+      case 1:
+        this.argument(info);
+        return;
+      case 2:
+      case 3:
+        this.skipString(info, major);
+        return;
+      case 4:
+        this.skipItems(this.argument(info), 1, depth);
+        return;
+      case 5:
+        this.skipItems(this.argument(info), 2, depth);
+        return;
+      case 6:
+        this.argument(info);
+        this.skip(depth + 1);
+        return;
+      default:
+        this.simple(info);
+    }
   }
 
   private simple(info: number): unknown {
@@ -207,6 +353,16 @@ class Reader {
         return undefined;
     }
   }
+}
+
+/** Short ASCII strings already made, by the FNV-1a hash of their bytes; bounded. */
+const shortTexts = new Map<number, string>();
+const MAX_SHORT_TEXTS = 512;
+
+function sameText(text: string, bytes: Uint8Array, start: number, length: number): boolean {
+  if (text.length !== length) return false;
+  for (let i = 0; i < length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
 }
 
 function halfFloat(bits: number): number {

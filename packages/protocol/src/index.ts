@@ -36,7 +36,7 @@ export { decodeServerMessage } from './server-message.js';
 
 // Server side: the protocol of `protocol: "LAppS"` services (for @lapps/lua-bridge)
 export { lappsServiceProtocol } from './service-protocol.js';
-export type { ServiceInbound, ServiceProtocol } from './service-protocol.js';
+export type { CheckedInbound, ServiceInbound, ServiceProtocol } from './service-protocol.js';
 
 // Client
 export {

@@ -11,12 +11,12 @@
  * writes a value's CBOR itself and asks `checkOutbound`; `encodeValue` validates and encodes a JS
  * value, for servers written in TypeScript.
  */
-import { readEnvelope } from './cbor-envelope.js';
+import { EnvelopeError, readEnvelope } from './cbor-envelope.js';
 import { JsonRpcErrorCode } from './error-codes.js';
 import { ProtocolError } from './errors.js';
 import { classifyInbound } from './inbound.js';
 import { decodeCbor, encodeMessage } from './cbor.js';
-import { DEFAULT_MAX_DEPTH, type ProtocolLimits } from './limits.js';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_MESSAGE_BYTES, type ProtocolLimits } from './limits.js';
 import { broadcastProblem, errorResponse, serverMessageProblem } from './outbound.js';
 
 /** RFC 6455 1003: the endpoint cannot accept this kind of data (text on a binary protocol). */
@@ -31,9 +31,15 @@ export type ServiceInbound =
       readonly reason: string;
     };
 
+/** A message `checkInbound` accepted: its `onMessage` type; the value is the payload's CBOR. */
+export type CheckedInbound =
+  | { readonly ok: true; readonly type: number }
+  | (ServiceInbound & { readonly ok: false });
+
 export interface ServiceProtocol {
   readonly name: 'LAppS';
   decodeInbound(opcode: 1 | 2, payload: Uint8Array): ServiceInbound;
+  checkInbound(opcode: 1 | 2, payload: Uint8Array): CheckedInbound;
   rejectInbound(reason: string): ServiceInbound & { ok: false };
   checkOutbound(cbor: Uint8Array, use: 'send' | 'broadcast'): string | undefined;
   encodeValue(value: unknown, use: 'send' | 'broadcast'): Uint8Array;
@@ -84,6 +90,37 @@ export function lappsServiceProtocol(limits?: ProtocolLimits): ServiceProtocol {
       } catch (error) {
         if (!(error instanceof ProtocolError)) throw error;
         if (isNotification(decoded)) return { ok: false, reason: error.message };
+        return refusal(error.rpcCode, error.message);
+      }
+    },
+    checkInbound(opcode, payload) {
+      // The checks of decodeInbound, on the envelope alone: the Lua bridge then builds the value
+      // straight from the bytes, and nothing is decoded twice.
+      if (opcode === 1) return TEXT_REFUSED;
+      const maxBytes = limits?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+      if (payload.length > maxBytes) {
+        return refusal(
+          JsonRpcErrorCode.InvalidRequest,
+          `message of ${payload.length} bytes is larger than the limit of ${maxBytes}`,
+        );
+      }
+      if (payload.length === 0) {
+        return refusal(JsonRpcErrorCode.ParseError, 'invalid CBOR: empty message');
+      }
+      let envelope: unknown;
+      try {
+        envelope = readEnvelope(payload, limits?.maxDepth ?? DEFAULT_MAX_DEPTH);
+      } catch (error) {
+        if (!(error instanceof EnvelopeError)) throw error;
+        return error.limit
+          ? refusal(JsonRpcErrorCode.InvalidRequest, `message ${error.message}`)
+          : refusal(JsonRpcErrorCode.ParseError, `invalid CBOR: ${error.message}`);
+      }
+      try {
+        return { ok: true, type: classifyInbound(envelope).type };
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        if (isNotification(envelope)) return { ok: false, reason: error.message };
         return refusal(error.rpcCode, error.message);
       }
     },

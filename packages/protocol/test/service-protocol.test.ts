@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   broadcastProblem,
@@ -12,7 +13,9 @@ import { decodeCbor } from '../src/cbor.js';
 const protocol = lappsServiceProtocol();
 
 /** The refusal's reply decoded, for assertions. */
-function replyOf(result: ReturnType<typeof protocol.decodeInbound>): unknown {
+function replyOf(
+  result: ReturnType<typeof protocol.decodeInbound> | ReturnType<typeof protocol.checkInbound>,
+): unknown {
   if (result.ok) throw new Error('expected a refusal');
   return result.reply === undefined ? undefined : decodeCbor(result.reply);
 }
@@ -78,6 +81,83 @@ describe('lappsServiceProtocol: inbound', () => {
       cid: 0,
       status: 0,
       error: { code: -32600, message: 'unsupported CBOR tag 99' },
+    });
+  });
+});
+
+describe('lappsServiceProtocol: checkInbound (the envelope only, for the Lua bridge)', () => {
+  type Answer =
+    | ReturnType<typeof protocol.decodeInbound>
+    | ReturnType<typeof protocol.checkInbound>;
+  /** What the client sees: the type, or the refusal's close code and reply. */
+  function seen(result: Answer): unknown {
+    if (result.ok) return { type: result.type };
+    const reply = result.reply === undefined ? undefined : decodeCbor(result.reply);
+    return { close: result.close, reply };
+  }
+  const member = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.constantFrom(1, 2, 0, 'echo', 'a.b', '_x', '', [], ['x'], [[]], { a: 1 }, null, 1.5),
+    fc.uint8Array({ maxLength: 3 }),
+  );
+  const messages = fc.oneof(
+    fc.record(
+      { lapps: member, method: member, params: member, cid: member, other: member },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      { lapps: fc.constant(1), method: fc.constantFrom('echo', 'a.b', '_x', ''), params: member },
+      { requiredKeys: ['lapps', 'method'] },
+    ),
+    member,
+  );
+
+  it('gives every message the answer decodeInbound gives', () => {
+    fc.assert(
+      fc.property(messages, (value) => {
+        const bytes = encodeMessage(value);
+        expect(seen(protocol.checkInbound(2, bytes))).toEqual(
+          seen(protocol.decodeInbound(2, bytes)),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each([
+    ['a text frame', 1, encodeMessage({ lapps: 1, method: 'ping' }), { close: 1003 }],
+    ['bytes that are not CBOR', 2, Uint8Array.of(0xff, 0x00), { code: -32700 }],
+    [
+      'truncated CBOR',
+      2,
+      encodeMessage({ lapps: 1, method: 'ping' }).subarray(0, 8),
+      { code: -32700 },
+    ],
+    ['trailing bytes', 2, Uint8Array.of(0xa0, 0x00), { code: -32700 }],
+    ['an empty message', 2, new Uint8Array(0), { code: -32700 }],
+    [
+      'nesting past the limit',
+      2,
+      Uint8Array.of(...new Array(80).fill(0x81), 0x00),
+      { code: -32600 },
+    ],
+  ])('refuses %s as decodeInbound does', (_name, opcode, bytes, expected) => {
+    const checked = protocol.checkInbound(opcode as 1 | 2, bytes);
+    const decoded = protocol.decodeInbound(opcode as 1 | 2, bytes);
+    for (const result of [checked, decoded]) {
+      expect(result.ok).toBe(false);
+      if ('close' in expected) expect(result).toMatchObject(expected);
+      else expect(replyOf(result)).toMatchObject({ error: expected });
+    }
+  });
+
+  it('applies the size limit', () => {
+    const small = lappsServiceProtocol({ maxMessageBytes: 64 });
+    const big = encodeMessage({ lapps: 1, method: 'echo', params: ['x'.repeat(100)] });
+    expect(replyOf(small.checkInbound(2, big))).toMatchObject({ error: { code: -32600 } });
+    expect(protocol.checkInbound(2, big)).toEqual({
+      ok: true,
+      type: InboundType.RequestWithParams,
     });
   });
 });

@@ -27,4 +27,6 @@ export interface ConnectionHost {
   forget(connection: Connection): void;
   /** Flush `connection` once at the end of this event-loop turn. */
   scheduleFlush(connection: Connection): void;
+  /** Handles the bytes read for `connection` and not handled yet, now (it is closing). */
+  takeInput(connection: Connection): void;
 }

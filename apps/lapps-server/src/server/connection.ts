@@ -34,9 +34,9 @@ const AUTO_FRAGMENT_SIZE = 1392;
 
 /**
  * One client connection: the HTTP Upgrade, then RFC 6455 frames to and from one service instance.
- * Reads arrive through `onBytes` (shared read buffer or 'data' events); writes are batched in
- * `out` and flushed once at the end of each read, or once per event-loop turn for sends made
- * outside a read.
+ * Reads arrive through `onBytes`, from the server's input batch at the end of the event-loop turn
+ * (see input-batch.ts); writes are batched in `out` and flushed once per turn, after all of the
+ * turn's reads.
  */
 export class Connection implements FrameHandler {
   /** The handler id services see; 0 until the Upgrade is accepted. */
@@ -56,12 +56,17 @@ export class Connection implements FrameHandler {
     private readonly host: ConnectionHost,
     private socket: net.Socket,
     private readonly accepted: AcceptedConnection,
-    /** Whether each chunk is a fresh buffer we may keep ('data' events) or the shared one. */
+    /** Whether each chunk is a fresh buffer we may keep (unmasked in place) or a shared one. */
     private readonly ownsChunks: boolean,
     private readonly out: FrameBatch,
+    /**
+     * Whether writes complete later than `write` returns (TLS; any socket read through 'data'
+     * events): a write callback then lets the batch reuse its chunk. See `whenWritten`.
+     */
+    confirmWrites: boolean,
   ) {
     this.lastActivity = host.now();
-    this.whenWritten = ownsChunks
+    this.whenWritten = confirmWrites
       ? () => {
           if (this.socket.writableLength === 0) this.out.release();
         }
@@ -99,7 +104,8 @@ export class Connection implements FrameHandler {
     try {
       if (this.state === State.Handshake) this.readHead(bytes);
       else if (this.parser !== null && this.state !== State.Closed) this.parser.push(bytes);
-      if (this.dirty) this.flush();
+      // The replies leave at the end of the turn, after every read of this turn (see markDirty).
+      if (this.dirty) this.host.scheduleFlush(this);
     } catch (error) {
       this.host.log.error({ err: error, handler: this.id }, 'connection failed');
       this.destroy();
@@ -284,7 +290,11 @@ export class Connection implements FrameHandler {
   private markDirty(): void {
     if (this.dirty) return;
     this.dirty = true;
-    // Inside a read the flush happens when the read is done; otherwise once this turn.
+    // Once per connection per event-loop turn, after all of the turn's reads (a read schedules
+    // its own flush when it ends). Replies to many clients then leave back to back instead of
+    // one between two service calls: a client process waiting for several of them is woken
+    // once, not once per reply, and a wake-up is the most expensive part of a loopback write
+    // (measured: the LAppS echo went from 23.7-28.2 to 22.7-23.1 µs of server CPU per call).
     if (!this.reading) this.host.scheduleFlush(this);
   }
 
@@ -360,6 +370,8 @@ export class Connection implements FrameHandler {
   }
 
   private onSocketClose(): void {
+    // What arrived before the close is handled first (a last message sent with the FIN).
+    this.host.takeInput(this);
     const wasRegistered = this.instance !== null;
     this.state = State.Closed;
     if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);

@@ -10,6 +10,7 @@ import {
   readInPlace,
 } from '@lapps/tls-transport';
 import { builtinServices } from './builtin-services.js';
+import { InputBatch } from './input-batch.js';
 import { Connection } from './connection.js';
 import type { ConnectionHost, Route } from './connection-host.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -77,6 +78,10 @@ export class LappsServer implements ConnectionHost {
   private fastReads = 0;
   private dirty: Connection[] = [];
   private flushScheduled = false;
+  /** The reads of this turn, handled at its end; the replies are written right after them. */
+  private readonly input = new InputBatch<Connection>(() => {
+    if (this.flushScheduled) this.flushAll();
+  });
   private sweepTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private readonly serviceHost: ServiceHost;
@@ -236,19 +241,21 @@ export class LappsServer implements ConnectionHost {
   private accept(socket: net.Socket, accepted: AcceptedConnection): void {
     const out = new FrameBatch(this.serializer);
     if (!accepted.secure && canReadInPlace(socket)) {
-      // Plain TCP: read into the shared buffer; payloads are copied out of it.
+      // Plain TCP: read into the shared buffer, copied out and handled at the end of the turn.
       let connection: Connection | undefined;
-      const fast = readInPlace(socket, (bytes) => connection!.onBytes(bytes), { noDelay: true });
+      const fast = readInPlace(socket, (bytes) => this.input.add(connection!, bytes), {
+        noDelay: true,
+      });
       accepted.track(fast);
       this.fastReads++;
-      connection = new Connection(this, fast, accepted, false, out);
+      connection = new Connection(this, fast, accepted, true, out, false);
       connection.attach(fast);
       this.pending.add(connection);
       return;
     }
-    const connection = new Connection(this, socket, accepted, true, out);
+    const connection = new Connection(this, socket, accepted, true, out, true);
     connection.attach(socket);
-    socket.on('data', (chunk: Buffer) => connection.onBytes(chunk));
+    socket.on('data', (chunk: Buffer) => this.input.addOwned(connection, chunk));
     this.pending.add(connection);
     socket.resume();
   }
@@ -296,6 +303,10 @@ export class LappsServer implements ConnectionHost {
 
   forget(connection: Connection): void {
     this.pending.delete(connection);
+  }
+
+  takeInput(connection: Connection): void {
+    this.input.takeFor(connection);
   }
 
   scheduleFlush(connection: Connection): void {

@@ -1,4 +1,5 @@
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,14 +97,39 @@ return faulty
     const joinedA = nextMessage(a);
     a.send('a joins');
     await joinedA;
+    // From now on both are members: b's messages reach a and b.
     const joinedB = nextMessage(b);
+    const joinToA = nextMessage(a);
     b.send('b joins');
-    await joinedB;
-    const toA = nextMessage(a);
+    expect(String((await joinedB).data)).toBe('b joins');
+    expect(String((await joinToA).data)).toBe('b joins');
+    const helloToA = nextMessage(a);
+    const helloToB = nextMessage(b);
     b.send('hello');
-    expect(String((await toA).data)).toBe('b joins');
+    expect(String((await helloToA).data)).toBe('hello');
+    expect(String((await helloToB).data)).toBe('hello');
     a.close();
     b.close();
+  });
+
+  it('delivers a message that arrives together with the end of the connection', async () => {
+    const member = client(server, '/chat', undefined);
+    await opened(member);
+    const joined = nextMessage(member);
+    member.send('member joins');
+    await joined;
+    const last = nextMessage(member);
+    // Upgrade, one masked text frame (zero mask) and the FIN, in one write.
+    const text = Buffer.from('last words');
+    const frame = Buffer.concat([Buffer.from([0x81, 0x80 | text.length, 0, 0, 0, 0]), text]);
+    const upgrade =
+      'GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
+    const socket = net.connect(server.port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.end(Buffer.concat([Buffer.from(upgrade), frame]));
+    expect(String((await last).data)).toBe('last words');
+    member.close();
   });
 
   it('closes with 1011 on a Lua error, false or a runaway loop; others keep being served', async () => {

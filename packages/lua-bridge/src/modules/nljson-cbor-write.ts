@@ -119,7 +119,14 @@ function writeBytes(major: number, bytes: Uint8Array): void {
 }
 
 function writeString(bytes: Uint8Array): void {
-  writeBytes(isUtf8(bytes) ? 3 : 2, bytes);
+  writeBytes(isValidUtf8(bytes) ? 3 : 2, bytes);
+}
+
+/** `isUtf8`, with short ASCII strings (keys, names) checked here: a native call costs more. */
+function isValidUtf8(bytes: Uint8Array): boolean {
+  if (bytes.length > 64) return isUtf8(bytes);
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) >= 0x80) return isUtf8(bytes);
+  return true;
 }
 
 /** `__jsontype` of the table's metatable: ARRAY, OBJECT or undefined. */
@@ -157,7 +164,7 @@ const keyText = new TextEncoder();
 function keyBytes(key: TValue): Uint8Array {
   if (key.type === T_SHRSTR || key.type === T_LNGSTR) {
     const bytes = (key.value as { realstring: Uint8Array }).realstring;
-    if (!isUtf8(bytes)) throw new NljsonError('object key is not valid UTF-8');
+    if (!isValidUtf8(bytes)) throw new NljsonError('object key is not valid UTF-8');
     return bytes;
   }
   if (key.type === T_NUMINT || key.type === T_NUMFLT) {
@@ -218,16 +225,70 @@ function writeTable(t: Table, depth: number): void {
     head(4, count);
     for (let i = 1; i <= count; i++) writeValue((t.strong.get(i) as Entry).value, depth);
   } else {
-    const entries: Array<[Uint8Array, TValue]> = [];
-    for (let e = t.f; e !== undefined; e = e.n) entries.push([keyBytes(e.key), e.value]);
-    entries.sort((a, b) => compareBytes(a[0], b[0]));
-    head(5, entries.length);
-    for (const [key, value] of entries) {
-      writeBytes(3, key);
-      writeValue(value, depth);
+    // This map's entries take the slots from `base` up; maps nested in it go above them.
+    const base = entryTop;
+    for (let e = t.f; e !== undefined; e = e.n) {
+      entryKeys[entryTop] = keyBytes(e.key);
+      entryValues[entryTop] = e.value;
+      entryTop++;
     }
+    const end = entryTop;
+    if (end > entriesUsed) entriesUsed = end;
+    sortEntries(base, end);
+    head(5, end - base);
+    for (let i = base; i < end; i++) {
+      writeBytes(3, entryKeys[i] as Uint8Array);
+      writeValue(entryValues[i] as TValue, depth);
+    }
+    entryTop = base;
   }
   path.pop();
+}
+
+/**
+ * Map entries being written, for every level at once (a stack), reused across calls: no array
+ * per map on the path of every LAppS response. Cleared after each call so that they keep no
+ * Lua value alive.
+ */
+const entryKeys: Array<Uint8Array | undefined> = [];
+const entryValues: Array<TValue | undefined> = [];
+let entryTop = 0;
+let entriesUsed = 0;
+
+/** Sorts the entries in [from, to) by key bytes: insertion sort for the usual few keys. */
+function sortEntries(from: number, to: number): void {
+  if (to - from > 16) {
+    const sorted = entryKeys
+      .slice(from, to)
+      .map((key, i) => ({ key: key as Uint8Array, value: entryValues[from + i] as TValue }))
+      .sort((a, b) => compareBytes(a.key, b.key));
+    sorted.forEach((entry, i) => {
+      entryKeys[from + i] = entry.key;
+      entryValues[from + i] = entry.value;
+    });
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const key = entryKeys[i] as Uint8Array;
+    const value = entryValues[i] as TValue;
+    let j = i - 1;
+    while (j >= from && compareBytes(entryKeys[j] as Uint8Array, key) > 0) {
+      entryKeys[j + 1] = entryKeys[j];
+      entryValues[j + 1] = entryValues[j];
+      j--;
+    }
+    entryKeys[j + 1] = key;
+    entryValues[j + 1] = value;
+  }
+}
+
+function clearEntries(): void {
+  for (let i = 0; i < entriesUsed; i++) {
+    entryKeys[i] = undefined;
+    entryValues[i] = undefined;
+  }
+  entryTop = 0;
+  entriesUsed = 0;
 }
 
 /** Whether the table's keys are exactly the integers 1..count. */
@@ -243,7 +304,7 @@ function isSequence(t: Table, count: number): boolean {
  */
 export function luaToCbor(L: LuaState, idx: number): Uint8Array {
   pos = 0;
-  path.length = 0;
+  entryTop = 0;
   try {
     const type = lua.lua_type(L, idx);
     if (type === lua.LUA_TNONE || type === lua.LUA_TNIL) out[pos++] = 0xf6;
@@ -260,6 +321,8 @@ export function luaToCbor(L: LuaState, idx: number): Uint8Array {
     result.set(out.subarray(0, pos));
     return result;
   } finally {
-    path.length = 0;
+    // Balanced after a success; after an error they hold what was open.
+    if (path.length !== 0) path.length = 0;
+    if (entriesUsed !== 0) clearEntries();
   }
 }

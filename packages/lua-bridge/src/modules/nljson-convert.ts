@@ -274,7 +274,8 @@ function push(L: LuaState, v: unknown, depth: number, mt: number, inArray: boole
       lua.lua_pushnumber(L, Number(v));
       return;
     case 'string':
-      if (!pushText(L, v)) throw new NljsonError(UNPAIRED);
+      // Short strings (method names, enum-like values) repeat like keys: from the same cache.
+      if (!pushKeyText(L, v)) throw new NljsonError(UNPAIRED);
       return;
   }
   if (v instanceof Uint8Array) {

@@ -30,7 +30,6 @@
  *   'number' | 'string' | 'binary' (a string that is not UTF-8) | 'array' | 'object', or the Lua
  *   type name for other values. Callbacks cannot yield.
  */
-import { Decoder } from 'cbor-x';
 import type { LuaModule, LuaState } from '../module.js';
 import {
   ARRAY_MT_KEY,
@@ -47,15 +46,13 @@ import {
   pushJs,
   writeJson,
 } from './nljson-convert.js';
-import { checkCborDepth } from './nljson-cbor-depth.js';
+import { pushCborValue } from './cbor-to-lua.js';
 import { luaToCbor } from './nljson-cbor-write.js';
 import { pushBytes } from '../lua-bytes.js';
 import { type JsFunction, fengari } from './nljson-fengari.js';
 
 const { lua, lauxlib, to_luastring, to_jsstring } = fengari;
 
-const cborOptions = { useRecords: false, mapsAsObjects: false, tagUint8Array: false } as const;
-const cborDecoder = new Decoder(cborOptions);
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Raises a Lua error with the caller's position, like luaL_error (without format directives). */
@@ -130,24 +127,12 @@ const toCbor: JsFunction = (L) => {
 
 /**
  * Pushes the Lua value of a CBOR item, as `nljson.from_cbor` builds it (for modules that carry
- * values as CBOR, such as mqr). Throws an Error naming what is wrong with the bytes.
+ * values as CBOR, such as mqr). The caller gives up `bytes` (the value's strings may be views of
+ * them): they must not change afterwards. Throws an Error naming what is wrong with the bytes.
  */
 export function pushCbor(L: LuaState, bytes: Uint8Array): void {
   checkSize(bytes);
-  checkCborDepth(bytes, MAX_DEPTH);
-  let decoded: unknown;
-  try {
-    decoded = cborDecoder.decode(bytes);
-  } catch (e) {
-    throw new NljsonError(`invalid CBOR: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const top = lua.lua_gettop(L);
-  try {
-    pushJs(L, decoded);
-  } catch (e) {
-    lua.lua_settop(L, top); // nothing half-built stays on the stack
-    throw e;
-  }
+  pushCborValue(L, bytes, MAX_DEPTH);
 }
 
 const fromCbor: JsFunction = (L) => {
