@@ -77,7 +77,6 @@ export class WebSocketClient {
   private outbox: Outbox | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   /** Whether the frame parser may deliver views of the bytes read (see socket-reader.ts). */
-  private inPlace = false;
   private closeTimer: NodeJS.Timeout | undefined;
 
   /** We sent a close frame (RFC 6455 7.1.2): nothing may follow it. */
@@ -126,7 +125,6 @@ export class WebSocketClient {
     }, timeoutMs);
 
     const reader = new SocketReader(target.secure);
-    this.inPlace = !reader.reusesBuffer;
     openSocket(target, this.options, reader.onread).then(
       (socket) => {
         if (this.state !== ReadyState.CONNECTING) {
@@ -336,14 +334,14 @@ export class WebSocketClient {
     this.handshake = undefined;
     clearTimeout(this.handshakeTimer);
     this.chosenProtocol = accepted.protocol ?? '';
-    // inPlace (TLS): each 'data' chunk is a fresh buffer we never touch again, so whole messages
-    // are delivered as views of it. Plain TCP reads into a shared buffer: payloads are copied out.
+    // inPlace: each chunk from the reader is a buffer nothing else writes to (a copy of a shared
+    // read, or a TLS 'data' chunk), so whole messages are delivered as views of it.
     const parser = new FrameParser(
       {
         role: 'client',
         maxMessageSize: this.options.maxMessageSize,
         maxFragments: this.options.maxFragments,
-        inPlace: this.inPlace,
+        inPlace: true,
       },
       frames,
     );

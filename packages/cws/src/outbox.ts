@@ -96,6 +96,14 @@ export class Outbox {
 let dirty: Outbox[] = [];
 let spare: Outbox[] = [];
 
+/**
+ * Writes what every client queued this turn, now: the socket reader calls it right after handing
+ * over the turn's reads, so replies leave without waiting for another loop iteration.
+ */
+export function flushOutboxes(): void {
+  if (dirty.length > 0) flushDirty();
+}
+
 function flushDirty(): void {
   const list = dirty;
   dirty = spare;

@@ -22,6 +22,8 @@ export type { TransportEvent } from './transport-event.js';
 // Reading into one shared buffer (accepted and client sockets)
 export { canReadInPlace, readInPlace, sharedOnRead } from './read-in-place.js';
 export type { ReadCallback, ReadInPlaceOptions } from './read-in-place.js';
+export { InputBatch } from './input-batch.js';
+export type { InputSink } from './input-batch.js';
 
 // Client side
 export { connect, DEFAULT_CONNECT_TIMEOUT_MS } from './connect.js';

@@ -35,8 +35,8 @@ const AUTO_FRAGMENT_SIZE = 1392;
 /**
  * One client connection: the HTTP Upgrade, then RFC 6455 frames to and from one service instance.
  * Reads arrive through `onBytes`, from the server's input batch at the end of the event-loop turn
- * (see input-batch.ts); writes are batched in `out` and flushed once per turn, after all of the
- * turn's reads.
+ * (`InputBatch` of @lapps/tls-transport); writes are batched in `out` and flushed once per turn,
+ * after all of the turn's reads.
  */
 export class Connection implements FrameHandler {
   /** The handler id services see; 0 until the Upgrade is accepted. */

@@ -4,13 +4,13 @@ import { buildErrorResponse } from '@lapps/handshake';
 import {
   type AcceptedConnection,
   type Acl,
+  InputBatch,
   Listener,
   canReadInPlace,
   createAcl,
   readInPlace,
 } from '@lapps/tls-transport';
 import { builtinServices } from './builtin-services.js';
-import { InputBatch } from './input-batch.js';
 import { Connection } from './connection.js';
 import type { ConnectionHost, Route } from './connection-host.js';
 import { type Logger, silentLogger } from './logger.js';

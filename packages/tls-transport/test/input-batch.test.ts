@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputBatch, type InputSink } from '../../src/server/input-batch.js';
+import { InputBatch, type InputSink } from '../src/input-batch.js';
 
 /** A sink that records what it handles, as `<name>:<text>`. */
 function recorder(name: string, log: string[]): InputSink {

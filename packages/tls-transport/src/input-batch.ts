@@ -1,19 +1,22 @@
 /**
- * Bytes read in one event-loop turn, handled together at its end. Plain connections read into one
- * shared buffer (tls-transport's `readInPlace`): each read is copied out here; TLS connections'
- * 'data' chunks are queued as they are. All are handled in the check phase, after every read of
- * the turn, in arrival order, and then the replies are written.
+ * Bytes read in one event-loop turn, handled together at its end. A socket read in place
+ * (`readInPlace`, one shared buffer) has each read copied out here with `add`; a socket's own
+ * chunks ('data' events, TLS) are queued as they are with `addOwned`. All are handed to their
+ * sinks in the check phase, after every read of the turn, in arrival order; then `afterDrain`
+ * runs, where the owner writes its replies. The LAppS server and the cws client both read so.
  *
  * Why: a turn then runs all its syscalls (the reads, later the writes) apart from all its
- * JavaScript and Lua (parsing, the service calls), instead of alternating read / service / read.
- * The kernel's network code no longer evicts the interpreter's code and data between two calls,
- * so a call costs what it costs in a warm loop. Measured (1 worker, 100 connections, 2 vCPU):
- * the Lua echo's call went from about 1.9-3.4 to 1.1-2.2 µs, the LAppS-protocol call from 6.6 to
- * 4.9 µs, and server CPU per LAppS call from 21.6-23.2 to 18.5-18.7 µs. The copy replaces the one
- * the frame parser made before (it unmasks the copy in place), so no byte is copied twice.
+ * JavaScript (parsing, the service or application calls), instead of alternating read / call /
+ * read. The kernel's network code no longer evicts the interpreter's code and data between two
+ * calls, so a call costs what it costs in a warm loop. Measured in the LAppS server (1 worker,
+ * 100 connections, 2 vCPU): a Lua echo call went from about 1.9-3.4 to 1.1-2.2 µs, a
+ * LAppS-protocol call from 6.6 to 4.9 µs, and server CPU per LAppS call from 21.6-23.2 to
+ * 18.5-18.7 µs. The copy replaces the one a frame parser makes out of a shared buffer (it can
+ * unmask the copy in place), so no byte is copied twice.
  *
- * Ordering: a connection's reads are handled in order, and before anything that ends it
- * (`takeFor` when its socket closes), so a message that arrived with a FIN is still delivered.
+ * Ordering: a sink's reads are handed over in order, and before anything that ends it (the owner
+ * calls `takeFor` when the socket closes), so a message that arrived with a FIN is still
+ * delivered.
  */
 
 /** What the batch hands the bytes to. */
