@@ -18,6 +18,9 @@ export interface FrameBatchOptions {
  * few buffers as possible, and `take()` hands them over for a single write (or writev). Buffers are
  * carved from a larger one, so a small frame costs no allocation of its own.
  */
+/** Until the first frame: shared, never written (`reserve` replaces it), no array per batch. */
+const NO_BUFFER = new Uint8Array(0);
+
 export class FrameBatch {
   private readonly serializer: FrameSerializer;
   private readonly chunkSize: number;
@@ -34,7 +37,7 @@ export class FrameBatch {
     this.chunkSize = options.chunkSize ?? 64 * 1024;
     this.copyThreshold = options.copyThreshold ?? 16 * 1024;
     this.allocate = options.allocate ?? defaultAllocate;
-    this.buffer = new Uint8Array(0);
+    this.buffer = NO_BUFFER;
   }
 
   /** Bytes added and not yet taken. */

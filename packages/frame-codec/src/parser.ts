@@ -89,7 +89,8 @@ export class FrameParser {
   private state = State.Header;
 
   // Header bytes that arrived split across chunks.
-  private readonly headerBytes = new Uint8Array(14);
+  /** A header split across chunks, collected here; made on first need (see `controlBuffer`). */
+  private headerBuffer: Uint8Array | undefined;
   private headerFill = 0;
 
   // The frame being read.
@@ -100,7 +101,12 @@ export class FrameParser {
   private payloadRead = 0; // payload bytes already read (the mask offset)
 
   // A control frame's payload, collected when it arrives split.
-  private readonly controlBytes = new Uint8Array(MAX_CONTROL_PAYLOAD);
+  /**
+   * A control frame's payload; made on first need. A server holds a parser per idle connection,
+   * and typed arrays cost about 200 bytes each before their contents: made lazily, the two
+   * buffers cost nothing on connections that never split a header or send a control frame.
+   */
+  private controlBuffer: Uint8Array | undefined;
 
   // The message being assembled: its opcode (0 = none in progress), buffer and fill.
   private messageOpcode = 0;
@@ -126,6 +132,11 @@ export class FrameParser {
   /** Bytes held for an unfinished message (for accounting; bounded by `maxMessageSize`). */
   get bufferedBytes(): number {
     return this.messageBuffer.length;
+  }
+
+  private controlBytes(): Uint8Array {
+    this.controlBuffer ??= new Uint8Array(MAX_CONTROL_PAYLOAD);
+    return this.controlBuffer;
   }
 
   /** Parses `chunk`; may call the handler any number of times before returning. */
@@ -184,9 +195,10 @@ export class FrameParser {
     return pos;
   }
 
-  /** Collects header bytes one chunk at a time into `headerBytes`. */
+  /** Collects header bytes one chunk at a time into `headerBuffer`. */
   private readSplitHeader(chunk: Uint8Array, pos: number, end: number): number {
-    const buf = this.headerBytes;
+    this.headerBuffer ??= new Uint8Array(14);
+    const buf = this.headerBuffer;
     while (pos < end) {
       buf[this.headerFill++] = chunk[pos++]!;
       if (this.headerFill === 2) {
@@ -297,7 +309,7 @@ export class FrameParser {
   private readPayload(chunk: Uint8Array, pos: number, end: number): number {
     const n = Math.min(this.remaining, end - pos);
     if (this.opcode >= 8) {
-      this.copyPayload(chunk, pos, this.controlBytes, this.payloadRead, n);
+      this.copyPayload(chunk, pos, this.controlBytes(), this.payloadRead, n);
     } else {
       this.reserve(n);
       const at = this.messageLength;
@@ -383,11 +395,11 @@ export class FrameParser {
   private endControlFrame(opcode: number): void {
     const length = this.payloadRead;
     if (opcode === Opcode.Close) {
-      this.readClose(this.controlBytes, length);
+      this.readClose(this.controlBytes(), length);
       return;
     }
     const payload = this.allocate(length);
-    if (length > 0) payload.set(this.controlBytes.subarray(0, length));
+    if (length > 0) payload.set(this.controlBytes().subarray(0, length));
     if (opcode === Opcode.Ping) this.handler.onPing(payload);
     else this.handler.onPong(payload);
   }
