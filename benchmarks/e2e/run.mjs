@@ -200,6 +200,8 @@ async function runCell(started, transport, connections, payload) {
   return {
     rps: r.roundTripsPerSecond,
     serverCpuUsPerMsg: r.serverCpuUsPerRoundTrip,
+    serverUserUsPerMsg: r.serverUserUsPerRoundTrip,
+    serverKernelUsPerMsg: r.serverKernelUsPerRoundTrip,
     serverCpuPct: r.serverCpuPercent,
     loadCpuPct: r.loadCpuPercent,
     p99Ms: r.latencyMs.p99,
@@ -321,6 +323,8 @@ for (const transport of transports) {
             min: Math.min(...rps),
             max: Math.max(...rps),
             serverCpuUsPerMsg: median(xs.map((x) => x.serverCpuUsPerMsg ?? Number.NaN)),
+            serverUserUsPerMsg: median(xs.map((x) => x.serverUserUsPerMsg ?? Number.NaN)),
+            serverKernelUsPerMsg: median(xs.map((x) => x.serverKernelUsPerMsg ?? Number.NaN)),
             peakRssMiB: Math.max(...xs.map((x) => x.peakRssMiB)),
             p99Ms: median(xs.map((x) => x.p99Ms ?? Number.NaN)),
             clientBound:
@@ -343,9 +347,9 @@ for (const transport of transports) {
   for (const connections of connectionCounts) {
     md.push(`## ${transport}, ${connections} connections`, '');
     md.push(
-      `| server | ${payloads.map((p) => `${size(p)} rt/s (min–max)`).join(' | ')} | ratio to ws (1 KiB) | server CPU µs/msg (1 KiB) | peak RSS MiB |`,
+      `| server | ${payloads.map((p) => `${size(p)} rt/s (min–max)`).join(' | ')} | ratio to ws (1 KiB) | server CPU µs/msg (1 KiB) | user + kernel | peak RSS MiB |`,
     );
-    md.push(`|---|${payloads.map(() => '---:').join('|')}|---:|---:|---:|`);
+    md.push(`|---|${payloads.map(() => '---:').join('|')}|---:|---:|---:|---:|`);
     for (const server of servers) {
       const row = payloads.map((payload) => {
         const c = cells.find(
@@ -370,7 +374,7 @@ for (const transport of transports) {
       const mine = at(server);
       const base = at('ws');
       md.push(
-        `| ${server} | ${row.join(' | ')} | ${mine?.rps && base?.rps ? (mine.rps / base.rps).toFixed(2) : '–'} | ${f1(mine?.serverCpuUsPerMsg)} | ${f1(mine?.peakRssMiB)} |`,
+        `| ${server} | ${row.join(' | ')} | ${mine?.rps && base?.rps ? (mine.rps / base.rps).toFixed(2) : '–'} | ${f1(mine?.serverCpuUsPerMsg)} | ${f1(mine?.serverUserUsPerMsg)} + ${f1(mine?.serverKernelUsPerMsg)} | ${f1(mine?.peakRssMiB)} |`,
       );
     }
     md.push('');

@@ -12,7 +12,7 @@ import { buildResult, formatSummary, progressLine } from './bench-report.js';
 import type { EchoLoadOptions } from './echo-load.js';
 import { LatencyHistogram } from './histogram.js';
 import { LocalRunner, type LoadRunner, ProcessRunner } from './load-runner.js';
-import { processTreeCpuUs } from './process-cpu.js';
+import { type CpuSplit, processTreeCpu, processTreeCpuUs } from './process-cpu.js';
 
 export interface BenchIo {
   stdout: { write(text: string): unknown };
@@ -43,8 +43,8 @@ function sleep(ms: number, stop: Promise<void>): Promise<void> {
   ]).finally(() => clearTimeout(timer));
 }
 
-function serverCpu(pid: number | undefined): number | undefined {
-  return pid === undefined ? undefined : processTreeCpuUs(pid);
+function serverCpu(pid: number | undefined): CpuSplit | undefined {
+  return pid === undefined ? undefined : processTreeCpu(pid);
 }
 
 export async function runBench(argv: string[], io: BenchIo): Promise<number> {
@@ -199,7 +199,10 @@ export async function runBench(argv: string[], io: BenchIo): Promise<number> {
       sum('cpuUs'),
       serverCpuAtStart === undefined || serverCpuAtEnd === undefined
         ? undefined
-        : serverCpuAtEnd - serverCpuAtStart,
+        : {
+            userUs: serverCpuAtEnd.userUs - serverCpuAtStart.userUs,
+            systemUs: serverCpuAtEnd.systemUs - serverCpuAtStart.systemUs,
+          },
       errors,
       interrupted,
     );

@@ -26,6 +26,12 @@ export interface BenchResult {
   /** With --server-pid: the server's CPU per round trip and in % of one core. */
   serverCpuUsPerRoundTrip?: number;
   serverCpuPercent?: number;
+  /**
+   * The same split: the server's own code (user) and the kernel's work for it (system: the
+   * syscalls and the network stack), per round trip.
+   */
+  serverUserUsPerRoundTrip?: number;
+  serverKernelUsPerRoundTrip?: number;
   interrupted: boolean;
 }
 
@@ -37,7 +43,7 @@ export function buildResult(
   histogram: LatencyHistogram,
   seconds: number,
   cpuUs: number,
-  serverCpuUs: number | undefined,
+  serverCpu: { userUs: number; systemUs: number } | undefined,
   errors: string[],
   interrupted: boolean,
 ): BenchResult {
@@ -64,9 +70,14 @@ export function buildResult(
     errors,
     ...(counts.roundTrips > 0 && { loadCpuUsPerRoundTrip: cpuUs / counts.roundTrips }),
     loadCpuPercent: seconds > 0 ? (100 * cpuUs) / (seconds * 1e6) : 0,
-    ...(serverCpuUs !== undefined && {
-      ...(counts.roundTrips > 0 && { serverCpuUsPerRoundTrip: serverCpuUs / counts.roundTrips }),
-      serverCpuPercent: seconds > 0 ? (100 * serverCpuUs) / (seconds * 1e6) : 0,
+    ...(serverCpu !== undefined && {
+      ...(counts.roundTrips > 0 && {
+        serverCpuUsPerRoundTrip: (serverCpu.userUs + serverCpu.systemUs) / counts.roundTrips,
+        serverUserUsPerRoundTrip: serverCpu.userUs / counts.roundTrips,
+        serverKernelUsPerRoundTrip: serverCpu.systemUs / counts.roundTrips,
+      }),
+      serverCpuPercent:
+        seconds > 0 ? (100 * (serverCpu.userUs + serverCpu.systemUs)) / (seconds * 1e6) : 0,
     }),
     interrupted,
   };
@@ -107,7 +118,8 @@ export function formatSummary(r: BenchResult): string {
   if (r.serverCpuPercent !== undefined) {
     lines.push(
       `  server CPU      ${fixed(r.serverCpuUsPerRoundTrip, 2)} µs per round trip ` +
-        `(${r.serverCpuPercent.toFixed(0)}% of one core)`,
+        `(${fixed(r.serverUserUsPerRoundTrip, 2)} user + ${fixed(r.serverKernelUsPerRoundTrip, 2)} kernel; ` +
+        `${r.serverCpuPercent.toFixed(0)}% of one core)`,
     );
   }
   for (const error of r.errors) lines.push(`  error: ${error}`);

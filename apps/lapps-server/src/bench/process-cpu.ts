@@ -23,8 +23,16 @@ function ticksPerSecond(): number {
 interface Stat {
   pid: number;
   ppid: number;
-  /** utime + stime + cutime + cstime (reaped children included). */
-  ticks: number;
+  /** utime + cutime: in the process itself (reaped children included). */
+  userTicks: number;
+  /** stime + cstime: in the kernel on its behalf (syscalls, the network stack). */
+  systemTicks: number;
+}
+
+/** CPU time split into the process's own code and the kernel's work for it. */
+export interface CpuSplit {
+  userUs: number;
+  systemUs: number;
 }
 
 function readStat(pid: number): Stat | undefined {
@@ -39,7 +47,8 @@ function readStat(pid: number): Stat | undefined {
   return {
     pid,
     ppid: Number(fields[1]),
-    ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
+    userTicks: Number(fields[11]) + Number(fields[13]),
+    systemTicks: Number(fields[12]) + Number(fields[14]),
   };
 }
 
@@ -48,6 +57,12 @@ function readStat(pid: number): Stat | undefined {
  * does not exist or /proc is not there.
  */
 export function processTreeCpuUs(pid: number): number | undefined {
+  const split = processTreeCpu(pid);
+  return split === undefined ? undefined : split.userUs + split.systemUs;
+}
+
+/** {@link processTreeCpuUs}, split into user and kernel time. */
+export function processTreeCpu(pid: number): CpuSplit | undefined {
   const root = readStat(pid);
   if (root === undefined) return undefined;
   const children = new Map<number, Stat[]>();
@@ -58,11 +73,14 @@ export function processTreeCpuUs(pid: number): number | undefined {
     if (siblings === undefined) children.set(child.ppid, [child]);
     else siblings.push(child);
   }
-  let ticks = 0;
+  let user = 0;
+  let system = 0;
   const stack = [root];
   for (let s = stack.pop(); s !== undefined; s = stack.pop()) {
-    ticks += s.ticks;
+    user += s.userTicks;
+    system += s.systemTicks;
     stack.push(...(children.get(s.pid) ?? []));
   }
-  return (ticks * 1e6) / ticksPerSecond();
+  const usPerTick = 1e6 / ticksPerSecond();
+  return { userUs: user * usPerTick, systemUs: system * usPerTick };
 }

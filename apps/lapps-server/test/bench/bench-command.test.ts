@@ -82,6 +82,12 @@ describe('lapps bench', () => {
     expect(result.latencyMs.max!).toBeGreaterThanOrEqual(result.latencyMs.p99!);
     expect(result.loadCpuUsPerRoundTrip).toBeGreaterThan(0);
     expect(result.serverCpuUsPerRoundTrip).toBeGreaterThan(0);
+    // The split adds up to the total; an echo server spends time in both.
+    expect(result.serverUserUsPerRoundTrip! + result.serverKernelUsPerRoundTrip!).toBeCloseTo(
+      result.serverCpuUsPerRoundTrip!,
+      6,
+    );
+    expect(result.serverUserUsPerRoundTrip).toBeGreaterThan(0);
     expect(result.serverCpuPercent).toBeGreaterThan(0);
     expect(err()).toMatch(/measuring +0\.\d s \| now +[\d,]+ rt\/s \| mean/);
   });
