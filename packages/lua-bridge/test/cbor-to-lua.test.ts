@@ -60,7 +60,7 @@ describe('pushCborValue', () => {
       }),
       { numRuns: 1500 },
     );
-  });
+  }, 30_000);
 
   it('reads a LAppS request into the table services read', () => {
     const bytes = encoder.encode({ lapps: 1, method: 'echo', params: ['x', [1, 2], { a: null }] });
