@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { napModule } from '../src/modules/nap.js';
-import { startService, text, tick } from './fixture.js';
+import { startService, text, until } from './fixture.js';
 
 const sleepy = `function svc.onMessage(h, op, msg)
   if msg:sub(1, 5) == 'sleep' then nap:new():sleep(0.03) end
@@ -17,7 +17,7 @@ describe('coroutines', () => {
     expect(a.host.sent).toEqual([]);
     expect(b.service.onMessage(2, 1, text('quick'))).toBe(true);
     expect(b.host.texts()).toEqual(['quick']);
-    await tick(60);
+    await until(() => a.host.texts().length > 0);
     expect(a.host.texts()).toEqual(['sleep']);
   });
 
@@ -32,7 +32,7 @@ describe('coroutines', () => {
     service.onDisconnect(1);
     expect(service.onMessage(1, 1, text('five'))).toBe(true);
     expect(host.texts()).toEqual([]);
-    await tick(150);
+    await until(() => host.texts().length >= 5);
     expect(host.texts()).toEqual(['sleep-1', 'two', 'sleep-3', 'disconnected', 'five']);
   });
 
@@ -55,7 +55,7 @@ end`,
       { modules: [napModule], preload: ['nap'] },
     );
     expect(service.onMessage(1, 1, text('x'))).toBe(true);
-    await tick(30);
+    await until(() => host.texts().length > 0);
     expect(host.texts()).toEqual(['true']);
   });
 
@@ -97,7 +97,7 @@ end`,
     expect(service.onMessage(1, 1, text('queued'))).toBe(true);
     expect(host.sent).toEqual([]);
     await started;
-    await tick(5);
+    await until(() => host.texts().length > 0);
     expect(host.texts()).toEqual(['queued']);
   });
 });

@@ -105,3 +105,12 @@ export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** Waits for timers and microtasks to run. */
 export const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `ready` every 5 ms until it holds; fails after `timeoutMs` (CI machines are loaded). */
+export async function until(ready: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`not ready within ${timeoutMs} ms`);
+    await tick(5);
+  }
+}

@@ -6,7 +6,7 @@ import {
   setBroadcastRelay,
 } from '../src/modules/bcast.js';
 import { murmur3 } from '../src/murmur3.js';
-import { startService, text, tick } from './fixture.js';
+import { startService, text, until } from './fixture.js';
 
 const all = { modules: [...builtinModules], preload: ['time', 'nap', 'murmur', 'bcast'] };
 
@@ -45,7 +45,7 @@ end`,
       all,
     );
     expect(service.onMessage(1, 1, text('x'))).toBe(true);
-    await tick(120);
+    await until(() => host.texts().length > 0);
     expect(Number(host.texts()[0])).toBeGreaterThanOrEqual(38);
   });
 });

@@ -6,7 +6,7 @@ import {
   serviceSource,
   startService,
   text,
-  tick,
+  until,
   writeFiles,
 } from './fixture.js';
 
@@ -158,7 +158,7 @@ function svc.onShutdown() ws:send(0, 1, 'shutdown') end`);
       { modules: [napModule], preload: ['nap'] },
     );
     expect(service.onMessage(4, 1, text('x'))).toBe(true);
-    await tick(20);
+    await until(() => host.closed.length > 0);
     expect(host.closed).toEqual([{ handler: 4, code: 1011, reason: undefined }]);
   });
 });
