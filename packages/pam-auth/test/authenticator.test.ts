@@ -83,7 +83,8 @@ describe('PamAuthenticator.login', () => {
 
   it('fails at once with a usage message for empty or non-string arguments', async () => {
     const binding = accounts();
-    const auth = authenticator(binding);
+    // A failure delay far above the bound below, for a loaded CI machine.
+    const auth = authenticator(binding, { minFailureDelayMs: 1000 });
     const bad: unknown[][] = [
       ['', 'alice', SECRET],
       ['svc', '', SECRET],
@@ -106,7 +107,7 @@ describe('PamAuthenticator.login', () => {
       expect(value.ok === false && value.reason).toMatch(
         /^usage: pam_auth:login\(service, user, password\): /,
       );
-      expect(ms).toBeLessThan(120); // at once: not after the 150 ms failure delay
+      expect(ms).toBeLessThan(500); // at once: not after the 1000 ms failure delay
     }
     expect(binding.calls).toHaveLength(0);
   });
@@ -198,8 +199,8 @@ describe('lockout', () => {
     const binding = accounts();
     // A lock long enough to outlast the failures' own delays on a busy machine.
     const auth = authenticator(binding, {
-      lockout: { ...lockout, lockMs: 2000 },
-      minFailureDelayMs: 300,
+      lockout: { ...lockout, lockMs: 3000 },
+      minFailureDelayMs: 600,
     });
     for (let i = 0; i < 3; i++) {
       expect(await auth.login('svc', 'alice', 'wrong', `10.0.0.${i}`)).toMatchObject({ ok: false });
@@ -212,7 +213,7 @@ describe('lockout', () => {
       reason: 'too many failures; try again later',
       code: 'LAPPS_ERR_PAM_LOCKED_OUT',
     });
-    expect(locked.ms).toBeLessThan(150); // at once: no PAM call, no 300 ms failure delay
+    expect(locked.ms).toBeLessThan(300); // at once: no PAM call, no 600 ms failure delay
     expect(binding.calls.length).toBe(calls);
     // Other users are not locked.
     expect(await auth.login('svc', 'old', 'wrong')).toMatchObject({

@@ -216,7 +216,7 @@ function enter(L: LuaState, depth: number): void {
 function pushArray(L: LuaState, count: number, depth: number, mt: number): void {
   enter(L, depth);
   if (count > bytes.length - pos) fail('invalid CBOR: unexpected end');
-  lua.lua_createtable(L, count < 0 ? 0 : count, 0);
+  lua.lua_createtable(L, Math.max(0, count), 0);
   let i = 0;
   while (count < 0 ? bytes[pos] !== 0xff : i < count) {
     pushItem(L, depth, true, mt);
@@ -230,7 +230,7 @@ function pushArray(L: LuaState, count: number, depth: number, mt: number): void 
 function pushMap(L: LuaState, count: number, depth: number, mt: number): void {
   enter(L, depth);
   if (count > bytes.length - pos) fail('invalid CBOR: unexpected end');
-  lua.lua_createtable(L, 0, count < 0 ? 0 : count);
+  lua.lua_createtable(L, 0, Math.max(0, count));
   let i = 0;
   while (count < 0 ? bytes[pos] !== 0xff : i < count) {
     pushKey(L);

@@ -7,7 +7,7 @@
  */
 import type { LuaState } from '../module.js';
 import { fengari, type LuaString } from './nljson-fengari.js';
-import { pushKeyText, pushText } from '../lua-bytes.js';
+import { pushKeyText } from '../lua-bytes.js';
 
 const { lua, lauxlib, to_jsstring } = fengari;
 
