@@ -69,12 +69,7 @@ export class LocalQueues implements QueueBackend {
     checkQueueName(queue);
     checkMessageSize(message, this.maxMessageBytes);
     const q = this.queueOf(queue);
-    const waiter = q.waiters.shift();
-    if (waiter !== undefined) {
-      release(waiter);
-      waiter.resolve(message);
-      return;
-    }
+    if (handToWaiter(q, message)) return;
     if (q.length >= this.capacity) {
       throw queueFull(queue, this.capacity);
     }
@@ -91,12 +86,7 @@ export class LocalQueues implements QueueBackend {
     this.checkOpen();
     checkQueueName(queue);
     const q = this.queueOf(queue);
-    const waiter = q.waiters.shift();
-    if (waiter !== undefined) {
-      release(waiter);
-      waiter.resolve(message);
-      return;
-    }
+    if (handToWaiter(q, message)) return;
     q.unshift(message);
   }
 
@@ -164,4 +154,13 @@ export class LocalQueues implements QueueBackend {
 
 function release(waiter: Waiter): void {
   if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+}
+
+/** Gives `message` to the receiver of `q` waiting longest; false when none waits. */
+function handToWaiter(q: Queue, message: Uint8Array): boolean {
+  const waiter = q.waiters.shift();
+  if (waiter === undefined) return false;
+  release(waiter);
+  waiter.resolve(message);
+  return true;
 }

@@ -24,6 +24,8 @@
 export const ARRAY: readonly unknown[] = Object.freeze([undefined]);
 /** Stands for an empty array below the envelope. */
 export const EMPTY_ARRAY: readonly unknown[] = Object.freeze([]);
+/** Stands for any byte string in the envelope (checks only ask for its type). */
+const BYTES = new Uint8Array(0);
 /** Stands for any map below the envelope. */
 export const MAP: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -131,15 +133,24 @@ class Reader {
     return Number(this.view.getBigUint64(pos));
   }
 
-  /** Reads one item; `levels` says how many levels of maps to materialise. */
-  value(levels: number, depth = 0): unknown {
-    if (depth > this.maxDepth)
+  /** The initial byte of an item at `depth`, after the checks every item gets. */
+  private head(depth: number): number {
+    if (depth > this.maxDepth) {
       throw new EnvelopeError(`nesting deeper than ${this.maxDepth}`, true);
+    }
     const initial = this.byte();
     const major = initial >> 5;
-    const info = initial & 0x1f;
-    if (info === 31 && (major <= 1 || major === 6))
+    if ((initial & 0x1f) === 31 && (major <= 1 || major === 6)) {
       throw new EnvelopeError('bad indefinite length');
+    }
+    return initial;
+  }
+
+  /** Reads one item; `levels` says how many levels of maps to materialise. */
+  value(levels: number, depth = 0): unknown {
+    const initial = this.head(depth);
+    const major = initial >> 5;
+    const info = initial & 0x1f;
     switch (major) {
       case 0:
         return this.argument(info);
@@ -147,7 +158,7 @@ class Reader {
         return -1 - this.argument(info);
       case 2:
         this.skipString(info, 2);
-        return new Uint8Array(0);
+        return BYTES;
       case 3:
         return this.text(info);
       case 4: {
@@ -291,13 +302,9 @@ class Reader {
    * text), which keeps the check of a response with big strings in it cheap.
    */
   private skip(depth: number): void {
-    if (depth > this.maxDepth)
-      throw new EnvelopeError(`nesting deeper than ${this.maxDepth}`, true);
-    const initial = this.byte();
+    const initial = this.head(depth);
     const major = initial >> 5;
     const info = initial & 0x1f;
-    if (info === 31 && (major <= 1 || major === 6))
-      throw new EnvelopeError('bad indefinite length');
     switch (major) {
       case 0:
       case 1:

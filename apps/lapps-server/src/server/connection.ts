@@ -56,8 +56,6 @@ export class Connection implements FrameHandler {
     private readonly host: ConnectionHost,
     private socket: net.Socket,
     private readonly accepted: AcceptedConnection,
-    /** Whether each chunk is a fresh buffer we may keep (unmasked in place) or a shared one. */
-    private readonly ownsChunks: boolean,
     private readonly out: FrameBatch,
     /**
      * Whether writes complete later than `write` returns (TLS; any socket read through 'data'
@@ -180,7 +178,9 @@ export class Connection implements FrameHandler {
   private open(route: Route, rest: Uint8Array): void {
     this.state = State.Open;
     this.parser = new FrameParser(
-      { role: 'server', maxMessageSize: route.maxMessageSize, inPlace: this.ownsChunks },
+      // Every chunk is ours to keep (the input batch copies reads of the shared buffer): frames
+      // are unmasked in place and messages are views of the chunk.
+      { role: 'server', maxMessageSize: route.maxMessageSize, inPlace: true },
       this,
     );
     this.instance = this.host.register(this, route);

@@ -248,12 +248,12 @@ export class LappsServer implements ConnectionHost {
       });
       accepted.track(fast);
       this.fastReads++;
-      connection = new Connection(this, fast, accepted, true, out, false);
+      connection = new Connection(this, fast, accepted, out, false);
       connection.attach(fast);
       this.pending.add(connection);
       return;
     }
-    const connection = new Connection(this, socket, accepted, true, out, true);
+    const connection = new Connection(this, socket, accepted, out, true);
     connection.attach(socket);
     socket.on('data', (chunk: Buffer) => this.input.addOwned(connection, chunk));
     this.pending.add(connection);
