@@ -53,6 +53,8 @@ const FRAGMENTED_INITIAL = 4096;
 
 const MAX_CONTROL_PAYLOAD = 125;
 const EMPTY = new Uint8Array(0);
+// The mask key handed to the masking functions (parsers are used one call at a time).
+const sharedMaskKey = new Uint8Array(4);
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
 
 enum State {
@@ -96,7 +98,12 @@ export class FrameParser {
   // The frame being read.
   private fin = false;
   private opcode = 0;
-  private readonly mask = new Uint8Array(4);
+  // The frame's mask key, byte by byte: four small integers cost nothing per connection, where a
+  // typed array of its own would cost about 200 bytes (see `controlBuffer`).
+  private mask0 = 0;
+  private mask1 = 0;
+  private mask2 = 0;
+  private mask3 = 0;
   private remaining = 0; // payload bytes still to come
   private payloadRead = 0; // payload bytes already read (the mask offset)
 
@@ -174,7 +181,7 @@ export class FrameParser {
       let payload: Uint8Array;
       if (this.inPlace) {
         payload = chunk.subarray(pos, pos + length);
-        if (this.expectMask) maskInPlace(payload, 0, length, this.mask);
+        if (this.expectMask) maskInPlace(payload, 0, length, this.maskKey());
       } else {
         payload = this.allocate(length);
         this.copyPayload(chunk, pos, payload, 0, length);
@@ -278,11 +285,10 @@ export class FrameParser {
       p += 8;
     }
     if (this.expectMask) {
-      const mask = this.mask;
-      mask[0] = buf[p]!;
-      mask[1] = buf[p + 1]!;
-      mask[2] = buf[p + 2]!;
-      mask[3] = buf[p + 3]!;
+      this.mask0 = buf[p]!;
+      this.mask1 = buf[p + 1]!;
+      this.mask2 = buf[p + 2]!;
+      this.mask3 = buf[p + 3]!;
     }
     if (this.opcode < 8) {
       if (this.messageLength + length > this.maxMessageSize) {
@@ -327,6 +333,16 @@ export class FrameParser {
     return pos + n;
   }
 
+  /** The current frame's mask key, in a buffer shared by every parser (valid until the next call). */
+  private maskKey(): Uint8Array {
+    const key = sharedMaskKey;
+    key[0] = this.mask0;
+    key[1] = this.mask1;
+    key[2] = this.mask2;
+    key[3] = this.mask3;
+    return key;
+  }
+
   /** Copies (unmasking in server role) payload bytes into `target`. */
   private copyPayload(
     chunk: Uint8Array,
@@ -336,7 +352,7 @@ export class FrameParser {
     n: number,
   ): void {
     if (this.expectMask) {
-      unmaskInto(chunk, pos, target, at, n, this.mask, this.payloadRead);
+      unmaskInto(chunk, pos, target, at, n, this.maskKey(), this.payloadRead);
     } else if (n > 0) {
       target.set(chunk.subarray(pos, pos + n), at);
     }

@@ -18,6 +18,17 @@ export interface AcceptedConnection {
   track(socket: net.Socket): void;
 }
 
+const RECORD = Symbol('lapps.connectionRecord');
+type WatchedSocket = net.Socket & { [RECORD]: ConnectionRecord };
+
+function onSocketError(this: net.Socket, error: Error): void {
+  (this as WatchedSocket)[RECORD].socketFailed(error);
+}
+
+function onSocketClose(this: net.Socket): void {
+  (this as WatchedSocket)[RECORD].socketClosed(this);
+}
+
 /** What a `ConnectionRecord` tells its listener. */
 export interface ConnectionHooks {
   closed(record: ConnectionRecord): void;
@@ -95,13 +106,24 @@ export class ConnectionRecord implements AcceptedConnection {
 
   #watch(socket: net.Socket): void {
     // Every socket we hand out has an 'error' listener, so a reset peer can never be an uncaught
-    // exception. The old socket keeps its own: it is harmless after a re-wrap.
-    socket.on('error', (error) => this.#hooks.socketError(this, error));
-    socket.once('close', () => {
-      if (socket === this.#socket) this.#close();
-    });
+    // exception. The old socket keeps its own: it is harmless after a re-wrap. The listeners are
+    // shared by all records (Node calls them with the socket as `this`) and find their record
+    // through the socket: no closures per connection.
+    (socket as WatchedSocket)[RECORD] = this;
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
     // A socket that closed before it was tracked will never emit 'close' again.
     if (socket.closed) this.#close();
+  }
+
+  /** From the socket's 'error' listener (`onSocketError`). */
+  socketFailed(error: Error): void {
+    this.#hooks.socketError(this, error);
+  }
+
+  /** From a socket's 'close' listener (`onSocketClose`): counts only for the current socket. */
+  socketClosed(socket: net.Socket): void {
+    if (socket === this.#socket) this.#close();
   }
 
   #close(): void {

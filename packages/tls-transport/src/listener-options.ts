@@ -27,7 +27,8 @@ export interface ListenerOptions {
   /**
    * An admitted connection. Plain TCP: the socket is still PAUSED and untouched (no 'data'
    * listener, no encoding), so its `_handle` can be re-wrapped (then call `conn.track`). TLS: the
-   * TLSSocket after its handshake, not paused.
+   * TLSSocket after its handshake, not paused. The socket (and any socket given to `conn.track`)
+   * already has an 'error' listener, which reports errors as `socket-error` events.
    */
   onConnection(socket: net.Socket, conn: AcceptedConnection): void;
   /**

@@ -21,13 +21,21 @@ interface StreamHandle {
 
 type WithHandle = { _handle: StreamHandle | null };
 
-/** Bytes read; valid only during the call (the buffer is reused for the next read). */
-export type ReadCallback = (bytes: Uint8Array) => void;
+/**
+ * Bytes read; valid only during the call (the buffer is reused for the next read). `socket` is the
+ * socket that read them, so one function can serve every connection: pass the same function for
+ * all of them and no closure is kept per connection (it matters with many idle connections).
+ */
+export type ReadCallback = (bytes: Uint8Array, socket: net.Socket) => void;
+
+type OnReadCallback = (this: net.Socket, bytesRead: number, buffer: Uint8Array) => boolean;
 
 const READ_BUFFER_SIZE = 64 * 1024;
 // One per process: reads are handled synchronously, one at a time, and every consumer copies
 // out what it keeps across reads.
 let sharedReadBuffer: Buffer | undefined;
+// One `onread` callback per distinct ReadCallback.
+const callbacks = new WeakMap<ReadCallback, OnReadCallback>();
 
 /** The `onread` option (for `net.connect` or `connect()`) reading into the shared buffer. */
 export function sharedOnRead(onBytes: ReadCallback): {
@@ -35,13 +43,17 @@ export function sharedOnRead(onBytes: ReadCallback): {
   callback: (bytesRead: number, buffer: Uint8Array) => boolean;
 } {
   sharedReadBuffer ??= Buffer.allocUnsafeSlow(READ_BUFFER_SIZE);
-  return {
-    buffer: sharedReadBuffer,
-    callback: (nread, buffer) => {
-      onBytes(buffer.subarray(0, nread));
+  let callback = callbacks.get(onBytes);
+  if (callback === undefined) {
+    // Node calls `onread.callback` as a method of the socket that read (`this`): undocumented,
+    // unchanged from Node 18 to 24, and checked by test/read-in-place.test.ts.
+    callback = function (this: net.Socket, nread: number, buffer: Uint8Array): boolean {
+      onBytes(buffer.subarray(0, nread), this);
       return true;
-    },
-  };
+    };
+    callbacks.set(onBytes, callback);
+  }
+  return { buffer: sharedReadBuffer, callback };
 }
 
 /** Whether `socket` can be re-wrapped: an accepted, paused socket with a stream handle. */

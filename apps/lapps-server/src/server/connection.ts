@@ -21,6 +21,17 @@ import type { AcceptedConnection } from '@lapps/tls-transport';
 import type { ConnectionHost, Route } from './connection-host.js';
 import type { ServiceInstance } from './service.js';
 
+const CONNECTION = Symbol('lapps.connection');
+type ConnectionSocket = net.Socket & { [CONNECTION]: Connection };
+
+function onSocketClose(this: net.Socket): void {
+  Connection.of(this).onSocketClose();
+}
+
+function onSocketDrain(this: net.Socket): void {
+  Connection.of(this).onDrain();
+}
+
 enum State {
   Handshake,
   Open,
@@ -88,11 +99,17 @@ export class Connection implements FrameHandler {
   /** Attaches the socket events; `socket` may have been replaced by the fast read path. */
   attach(socket: net.Socket): void {
     this.socket = socket;
-    socket.on('close', () => this.onSocketClose());
-    socket.on('error', (error) =>
-      this.host.log.debug({ err: error, address: this.remoteAddress }, 'socket error'),
-    );
-    socket.on('drain', () => this.onDrain());
+    (socket as ConnectionSocket)[CONNECTION] = this;
+    // Shared listeners (Node calls them with the socket as `this`): no closures per connection.
+    // No 'error' listener: the listener's record of the connection (`accepted`) has one on every
+    // socket it hands out and reports the error as a transport event, which the server logs.
+    socket.on('close', onSocketClose);
+    socket.on('drain', onSocketDrain);
+  }
+
+  /** The connection `attach` tied to `socket`. */
+  static of(socket: net.Socket): Connection {
+    return (socket as ConnectionSocket)[CONNECTION];
   }
 
   /** Bytes from the socket. Never throws: a failure here closes this connection only. */
@@ -344,7 +361,8 @@ export class Connection implements FrameHandler {
     this.armCloseTimer();
   }
 
-  private onDrain(): void {
+  /** The socket's 'drain' (through the shared listener `onSocketDrain`). */
+  onDrain(): void {
     if (!this.waitingForDrain) return;
     this.waitingForDrain = false;
     if (this.state === State.Open && this.instance?.onDrain !== undefined) {
@@ -369,7 +387,8 @@ export class Connection implements FrameHandler {
     this.socket.destroy();
   }
 
-  private onSocketClose(): void {
+  /** The socket's 'close' (through the shared listener `onSocketClose`). */
+  onSocketClose(): void {
     // What arrived before the close is handled first (a last message sent with the FIN).
     this.host.takeInput(this);
     const wasRegistered = this.instance !== null;

@@ -76,6 +76,9 @@ export class LappsServer implements ConnectionHost {
   private listener: Listener | undefined;
   private nextId = 1;
   private fastReads = 0;
+  /** One read callback for every fast-path connection: it finds the connection by its socket. */
+  private readonly onFastRead = (bytes: Uint8Array, socket: net.Socket): void =>
+    this.input.add(Connection.of(socket), bytes);
   private dirty: Connection[] = [];
   private flushScheduled = false;
   /** The reads of this turn, handled at its end; the replies are written right after them. */
@@ -242,13 +245,10 @@ export class LappsServer implements ConnectionHost {
     const out = new FrameBatch(this.serializer);
     if (!accepted.secure && canReadInPlace(socket)) {
       // Plain TCP: read into the shared buffer, copied out and handled at the end of the turn.
-      let connection: Connection | undefined;
-      const fast = readInPlace(socket, (bytes) => this.input.add(connection!, bytes), {
-        noDelay: true,
-      });
+      const fast = readInPlace(socket, this.onFastRead, { noDelay: true });
       accepted.track(fast);
       this.fastReads++;
-      connection = new Connection(this, fast, accepted, out, false);
+      const connection = new Connection(this, fast, accepted, out, false);
       connection.attach(fast);
       this.pending.add(connection);
       return;
