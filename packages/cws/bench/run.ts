@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { eventRows } from './events.bench.js';
 import { type Row, roundTripRows } from './round-trip.bench.js';
 
@@ -24,3 +26,13 @@ for (const row of rows) {
     `| ${row.name} | ${format(row.ours)} | ${format(row.ws)} | ${(row.ours / row.ws).toFixed(2)}x |`,
   );
 }
+
+const summary = rows.map((row) => ({
+  benchmark: row.name,
+  ours: `${format(row.ours)} /s`,
+  baseline: `ws ${format(row.ws)} /s`,
+  ratio: `${(row.ours / row.ws).toFixed(2)}x`,
+}));
+// `pnpm bench` at the repository root prints one summary of every package (scripts/bench.mjs).
+const summaryDir = process.env['LAPPS_BENCH_SUMMARY_DIR'];
+if (summaryDir !== undefined) writeFileSync(join(summaryDir, 'cws.json'), JSON.stringify(summary));

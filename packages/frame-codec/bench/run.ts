@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { nativeMaskingLoaded } from '../src/index.js';
 import {
   type Comparison,
@@ -54,3 +56,14 @@ for (const m of results) {
     `| ${m.name} | ${formatOps(m.ours.opsPerSecond)} | ${formatOps(m.ws.opsPerSecond)} | ${ratio(m)} | ${formatMegabytes(m.ours)} | ${formatMegabytes(m.ws)} |`,
   );
 }
+
+const summary = results.map((m) => ({
+  benchmark: m.name,
+  ours: `${formatOps(m.ours.opsPerSecond)} ops/s`,
+  baseline: `ws ${formatOps(m.ws.opsPerSecond)} ops/s`,
+  ratio: ratio(m),
+}));
+// `pnpm bench` at the repository root prints one summary of every package (scripts/bench.mjs).
+const summaryDir = process.env['LAPPS_BENCH_SUMMARY_DIR'];
+if (summaryDir !== undefined)
+  writeFileSync(join(summaryDir, 'frame-codec.json'), JSON.stringify(summary));

@@ -7,6 +7,8 @@
  * Target (issue): >= 100k parse + validate + accept per second on one core.
  */
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { acceptKey, RequestHeadParser, validateUpgrade } from '../src/index.js';
 
@@ -96,3 +98,22 @@ function opsPerSecond(task: (typeof bench.tasks)[number]): number {
   if (result.state !== 'completed') throw new Error(`${task.name}: ${result.state}`);
   return result.throughput.mean;
 }
+
+const summary = [
+  {
+    benchmark: 'Sec-WebSocket-Accept (acceptKey, noble sha1)',
+    ours: `${Math.round(opsPerSecond(bench.tasks[1]!)).toLocaleString('en-US')} ops/s`,
+    baseline: `node:crypto sha1 (ws) ${Math.round(baselineOps).toLocaleString('en-US')} ops/s`,
+    ratio: `${(opsPerSecond(bench.tasks[1]!) / baselineOps).toFixed(2)}x`,
+  },
+  {
+    benchmark: 'parse + validateUpgrade + acceptKey',
+    ours: `${Math.round(full).toLocaleString('en-US')} ops/s`,
+    baseline: 'target >= 100,000 ops/s',
+    ratio: full >= 100_000 ? 'met' : 'NOT met',
+  },
+];
+// `pnpm bench` at the repository root prints one summary of every package (scripts/bench.mjs).
+const summaryDir = process.env['LAPPS_BENCH_SUMMARY_DIR'];
+if (summaryDir !== undefined)
+  writeFileSync(join(summaryDir, 'handshake.json'), JSON.stringify(summary));

@@ -8,6 +8,7 @@
  * Each baseline is measured in the same run; the ratio is ours / baseline.
  */
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -214,3 +215,21 @@ for (const r of rows) {
     `| ${r.what} | ${f(r.perSecond)} | ${f(r.p50, 3)} | ${f(r.p99, 3)} | ${r.baseline ?? '—'} | ${f(r.basePerSecond)} | ${f(r.baseP50, 3)} | ${ratio} |`,
   );
 }
+
+const summary = rows.map((r) => ({
+  benchmark: `128 B messages ${r.what}`,
+  ours: `${f(r.perSecond)} msgs/s, p50 ${f(r.p50, 3)} ms`,
+  baseline:
+    r.baseline === undefined
+      ? '—'
+      : `${r.baseline} ${r.basePerSecond !== undefined ? `${f(r.basePerSecond)} msgs/s` : `p50 ${f(r.baseP50, 3)} ms`}`,
+  ratio:
+    r.basePerSecond !== undefined
+      ? `${f(r.perSecond / r.basePerSecond, 2)}x`
+      : r.baseP50 !== undefined
+        ? `${f(r.baseP50 / r.p50, 2)}x (p50 latency)`
+        : '—',
+}));
+// `pnpm bench` at the repository root prints one summary of every package (scripts/bench.mjs).
+const summaryDir = process.env['LAPPS_BENCH_SUMMARY_DIR'];
+if (summaryDir !== undefined) writeFileSync(join(summaryDir, 'mqr.json'), JSON.stringify(summary));

@@ -3,6 +3,8 @@
  * of a request with 128 bytes of params, against JSON.stringify + JSON.parse of the same object in
  * the same run. Ratios matter; absolute figures depend on the machine.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { decodeInbound, encodeMessage, InboundType } from '../src/index.js';
 
@@ -55,3 +57,17 @@ function opsPerSecond(task: (typeof bench.tasks)[number]): number {
   if (result.state !== 'completed') throw new Error(`${task.name}: ${result.state}`);
   return result.throughput.mean;
 }
+
+const oursOps = opsPerSecond(bench.tasks[1]!);
+const summary = [
+  {
+    benchmark: 'encodeMessage + decodeInbound, 128 B of params',
+    ours: `${Math.round(oursOps).toLocaleString('en-US')} ops/s`,
+    baseline: `JSON.stringify + parse ${Math.round(baselineOps).toLocaleString('en-US')} ops/s`,
+    ratio: `${(oursOps / baselineOps).toFixed(2)}x`,
+  },
+];
+// `pnpm bench` at the repository root prints one summary of every package (scripts/bench.mjs).
+const summaryDir = process.env['LAPPS_BENCH_SUMMARY_DIR'];
+if (summaryDir !== undefined)
+  writeFileSync(join(summaryDir, 'protocol.json'), JSON.stringify(summary));

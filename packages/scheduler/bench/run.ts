@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { codecRow } from './codec.bench.js';
 import { loopbackRows } from './loopback.bench.js';
@@ -37,10 +39,22 @@ function opsPerSecond(taskName: string, opsPerCall: number): number {
 const format = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log('\n| benchmark | ours ops/s | baseline | baseline ops/s | ratio |');
 console.log('| --- | ---: | --- | ---: | ---: |');
+const summary: { benchmark: string; ours: string; baseline: string; ratio: string }[] = [];
 for (const row of rows) {
   const ours = opsPerSecond(`${row.name} | ours`, row.opsPerCall);
   const base = opsPerSecond(`${row.name} | ${row.baselineName}`, row.opsPerCall);
   console.log(
     `| ${row.name} | ${format(ours)} | ${row.baselineName} | ${format(base)} | ${(ours / base).toFixed(2)}x |`,
   );
+  summary.push({
+    benchmark: row.name,
+    ours: `${format(ours)} ops/s`,
+    baseline: `${row.baselineName} ${format(base)} ops/s`,
+    ratio: `${(ours / base).toFixed(2)}x`,
+  });
 }
+
+// `pnpm bench` at the repository root prints one summary of every package (scripts/bench.mjs).
+const summaryDir = process.env['LAPPS_BENCH_SUMMARY_DIR'];
+if (summaryDir !== undefined)
+  writeFileSync(join(summaryDir, 'scheduler.json'), JSON.stringify(summary));

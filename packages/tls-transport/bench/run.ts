@@ -6,6 +6,8 @@
  * crosses into C++ per call. At one check per accepted connection that is ~1.3 µs per accept,
  * and it buys IPv6, IPv4-mapped addresses and validated entries, so we keep it.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { createAcl } from '../src/index.js';
 
@@ -105,3 +107,18 @@ function opsPerSecond(task: (typeof bench.tasks)[number]): number {
   if (result.state !== 'completed') throw new Error(`${task.name}: ${result.state}`);
   return result.throughput.mean;
 }
+
+const naiveOps = opsPerSecond(bench.tasks[0]!);
+const aclOps = opsPerSecond(bench.tasks[1]!);
+const summary = [
+  {
+    benchmark: `ACL check, ${EXCLUDE.length} entries (${ADDRESSES.length} addresses per op)`,
+    ours: `${Math.round(aclOps).toLocaleString('en-US')} ops/s`,
+    baseline: `naive IPv4 loop ${Math.round(naiveOps).toLocaleString('en-US')} ops/s`,
+    ratio: `${(aclOps / naiveOps).toFixed(2)}x`,
+  },
+];
+// `pnpm bench` at the repository root prints one summary of every package (scripts/bench.mjs).
+const summaryDir = process.env['LAPPS_BENCH_SUMMARY_DIR'];
+if (summaryDir !== undefined)
+  writeFileSync(join(summaryDir, 'tls-transport.json'), JSON.stringify(summary));

@@ -321,6 +321,42 @@ export function serverBehaviour(transport: Transport): void {
       });
     }
   });
+  describe(`a client that ends its side over ${transport}`, () => {
+    it('still gets the answers to the messages it sent before its FIN, then the server closes', async () => {
+      const socket = await rawConnect(server, certs);
+      const reply = readUntilClosed(socket);
+      const messages = [Buffer.from('first'), Buffer.alloc(300, 7), Buffer.from('last words')];
+      // While another client's message keeps the server busy, the Upgrade, three messages and the
+      // end of the client's side arrive: the server then reads the bytes and the FIN in one turn,
+      // the case where Node would end the socket before the replies of that turn were written.
+      const staller = client(server, '/failing', certs);
+      await opened(staller);
+      const stalled = nextMessage(staller);
+      staller.send('stall');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.end(
+        Buffer.concat([
+          Buffer.from(upgradeRequest('/echo')),
+          ...messages.map((m) => clientFrame(2, m)),
+        ]),
+      );
+      const bytes = await reply;
+      const head = bytes.indexOf('\r\n\r\n');
+      expect(bytes.subarray(0, 12).toString('latin1')).toBe('HTTP/1.1 101');
+      const expected = Buffer.concat([
+        Buffer.from([0x82, 5]),
+        messages[0]!,
+        Buffer.from([0x82, 126, 1, 44]),
+        messages[1]!,
+        Buffer.from([0x82, 10]),
+        messages[2]!,
+      ]);
+      expect(bytes.subarray(head + 4).equals(expected)).toBe(true);
+      expect((await stalled).data.toString()).toBe('stall');
+      staller.close();
+      await stillServes();
+    });
+  });
   describe(`limits and lifecycle over ${transport}`, () => {
     /** A server with its own options, shut down at the end of the test. */
     async function withServer(
@@ -517,7 +553,10 @@ const failingService: ServiceFactory = () => {
       host = h;
     },
     onMessage(handler, opcode, payload) {
-      if (Buffer.from(payload).toString() === 'throw') throw new Error('boom');
+      const text = Buffer.from(payload).toString();
+      if (text === 'throw') throw new Error('boom');
+      // Holds the event loop, so that what other clients send meanwhile is read in one turn.
+      if (text === 'stall') for (const until = Date.now() + 400; Date.now() < until; );
       host.send(handler, opcode, payload);
       return true;
     },
