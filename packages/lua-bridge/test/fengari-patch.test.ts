@@ -13,7 +13,8 @@ function run(source: string): string {
   if (lauxlib.luaL_loadbufferx(L, code, code.length, code, null) !== lua.LUA_OK) {
     throw new Error(to_jsstring(lua.lua_tostring(L, -1)));
   }
-  if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) throw new Error(to_jsstring(lua.lua_tostring(L, -1)));
+  if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK)
+    throw new Error(to_jsstring(lua.lua_tostring(L, -1)));
   return to_jsstring(lua.lua_tostring(L, -1));
 }
 
