@@ -28,6 +28,7 @@ declare module 'fengari' {
     readonly LUA_MULTRET: -1;
     lua_atnativeerror(L: State, f: JsFunction): JsFunction | null;
     lua_call(L: State, nargs: number, nresults: number): void;
+    lua_pcall(L: State, nargs: number, nresults: number, errfunc: number): number;
     lua_createtable(L: State, narr: number, nrec: number): void;
     lua_error(L: State): number;
     lua_getfield(L: State, idx: number, k: LuaString | string): number;
@@ -98,6 +99,8 @@ declare module 'fengari' {
     luaopen_coroutine: JsFunction;
     luaopen_utf8: JsFunction;
     luaopen_os: JsFunction;
+    /** Every standard library (tests only: services get the explicit list of state.ts). */
+    luaL_openlibs(L: State): void;
   };
 }
 

@@ -6,16 +6,20 @@ import { describe, expect, it } from 'vitest';
 // one per call. A stale field of a reused frame would show up as a wrong result, a wrong traceback
 // or a broken coroutine: this exercises the ways frames are entered and left, many times over.
 
+function top(L: object): string {
+  const text = lua.lua_tolstring(L, -1);
+  return text === null ? String(text) : to_jsstring(text);
+}
+
 function run(source: string): string {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
   const code = new TextEncoder().encode(source);
   if (lauxlib.luaL_loadbufferx(L, code, code.length, code, null) !== lua.LUA_OK) {
-    throw new Error(to_jsstring(lua.lua_tostring(L, -1)));
+    throw new Error(top(L));
   }
-  if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK)
-    throw new Error(to_jsstring(lua.lua_tostring(L, -1)));
-  return to_jsstring(lua.lua_tostring(L, -1));
+  if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) throw new Error(top(L));
+  return top(L);
 }
 
 describe('fengari call frames (patched)', () => {
