@@ -50,7 +50,8 @@ for (const name of packages) {
     );
   }
 }
-if (missing.length > 0) {
+// With turbo arguments (a --filter) the packages left out are expected to be missing.
+if (missing.length > 0 && args.length === 0) {
   lines.push(
     '',
     `No summary from: ${missing.map((n) => `@lapps/${n}`).join(', ')} (not run, or failed: see above).`,
