@@ -28,6 +28,8 @@ const run = spawnSync('pnpm', ['exec', 'turbo', 'run', 'bench', '--concurrency=1
   env: { ...process.env, LAPPS_BENCH_SUMMARY_DIR: dir },
 });
 
+if (run.error) console.error(`pnpm bench: could not run turbo (${run.error.message})`);
+
 const lines = [
   '',
   `## Summary of \`pnpm bench\` (${Math.round((Date.now() - started) / 1000)} s; ratio: ours / baseline, above 1 means ours is faster)`,

@@ -8,15 +8,21 @@ function recorder(name: string, log: string[]): InputSink {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A batch holding three reads of one turn, from sinks `a`, `b`, `a` ('1', '2', '3'). */
+function threeReads(log: string[], afterDrain: () => void) {
+  const batch = new InputBatch<InputSink>(afterDrain);
+  const a = recorder('a', log);
+  const b = recorder('b', log);
+  batch.add(a, Buffer.from('1'));
+  batch.add(b, Buffer.from('2'));
+  batch.add(a, Buffer.from('3'));
+  return { batch, a, b };
+}
+
 describe('InputBatch', () => {
   it('handles a turn of reads at its end, in arrival order, then calls afterDrain once', async () => {
     const log: string[] = [];
-    const batch = new InputBatch<InputSink>(() => log.push('drained'));
-    const a = recorder('a', log);
-    const b = recorder('b', log);
-    batch.add(a, Buffer.from('1'));
-    batch.add(b, Buffer.from('2'));
-    batch.add(a, Buffer.from('3'));
+    const { batch, b } = threeReads(log, () => log.push('drained'));
     expect(log).toEqual([]);
     await nextTurn();
     expect(log).toEqual(['a:1', 'b:2', 'a:3', 'drained']);
@@ -37,12 +43,7 @@ describe('InputBatch', () => {
 
   it('takeFor handles one sink now, in order, and only once', async () => {
     const log: string[] = [];
-    const batch = new InputBatch<InputSink>(() => log.push('drained'));
-    const a = recorder('a', log);
-    const b = recorder('b', log);
-    batch.add(a, Buffer.from('1'));
-    batch.add(b, Buffer.from('2'));
-    batch.add(a, Buffer.from('3'));
+    const { batch, a } = threeReads(log, () => log.push('drained'));
     batch.takeFor(a);
     expect(log).toEqual(['a:1', 'a:3']);
     await nextTurn();
