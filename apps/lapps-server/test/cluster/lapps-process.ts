@@ -5,7 +5,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onTestFailed } from 'vitest';
 import WebSocket from 'ws';
+
+/**
+ * The timeout of a test that starts whole servers: each is a primary and its workers, compiled
+ * from source by tsx, and CI runs other packages' suites beside them on 2 cores.
+ */
+export const PROCESS_TEST_TIMEOUT_MS = 40_000;
 
 const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const children: ChildProcess[] = [];
@@ -73,6 +80,11 @@ export function startLapps(
   child.stderr!.on('data', (chunk) => {
     stderr += chunk;
   });
+  // A failed test (a timeout included) shows what the server logged: a hang on a CI machine is
+  // otherwise a bare "timed out" with nothing to read.
+  onTestFailed(() => {
+    console.error(`lapps start (${root}) logged:\n${stdout}\nstderr:\n${stderr}`);
+  });
   /** The JSON log lines so far (each worker writes whole lines). */
   const lines = (): LogLine[] =>
     stdout
@@ -96,8 +108,8 @@ export function startLapps(
     });
     return m![1]!;
   };
-  /** The first match of `pattern` in stdout, once it is there. */
-  const waitFor = async (pattern: RegExp, ms = 30_000): Promise<RegExpExecArray> => {
+  /** The first match of `pattern` in stdout, once it is there (failing well before the test does). */
+  const waitFor = async (pattern: RegExp, ms = 15_000): Promise<RegExpExecArray> => {
     let m: RegExpExecArray | null = null;
     await waitUntil(
       String(pattern),
@@ -121,8 +133,18 @@ export async function connect(url: string, ca?: Buffer): Promise<WebSocket> {
   return ws;
 }
 
+/** Sends `text` and resolves with the next message; rejects if the connection closes first. */
 export function ask(ws: WebSocket, text: string): Promise<string> {
-  const reply = new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))));
-  ws.send(text);
-  return reply;
+  return new Promise<string>((resolve, reject) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      ws.off('close', onClose);
+      resolve(String(data));
+    };
+    const onClose = (code: number) => {
+      ws.off('message', onMessage);
+      reject(new Error(`closed with ${code} before answering ${JSON.stringify(text)}`));
+    };
+    ws.once('message', onMessage).once('close', onClose);
+    ws.send(text);
+  });
 }

@@ -9,7 +9,13 @@ import {
   redisCase,
   startRedisServer,
 } from '../../../../packages/mqr/test/redis-server.js';
-import { ask, cleanUpLapps, connect, startLapps } from './lapps-process.js';
+import {
+  ask,
+  cleanUpLapps,
+  connect,
+  startLapps,
+  PROCESS_TEST_TIMEOUT_MS,
+} from './lapps-process.js';
 
 afterEach(cleanUpLapps);
 
@@ -75,7 +81,7 @@ async function until(what: string, condition: () => boolean, ms = 15_000): Promi
   }
 }
 
-describe('mqr over Redis: two servers', () => {
+describe('mqr over Redis: two servers', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let redis: RedisServer | undefined;
   afterAll(async () => {
     await redis?.stop();

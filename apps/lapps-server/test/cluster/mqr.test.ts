@@ -2,7 +2,14 @@
 // receivers in different workers compete for them, and a standalone service waiting in q:recv()
 // leaves the worker free to serve its network services. Real processes, run from source.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ask, cleanUpLapps, connect, type LogLine, startLapps } from './lapps-process.js';
+import {
+  ask,
+  cleanUpLapps,
+  connect,
+  type LogLine,
+  startLapps,
+  PROCESS_TEST_TIMEOUT_MS,
+} from './lapps-process.js';
 
 afterEach(cleanUpLapps);
 
@@ -72,7 +79,7 @@ const got = (lines: LogLine[]) =>
       return { value: value!, instance: Number(instance), worker: l.worker };
     });
 
-describe('mqr in-server queues with 2 workers', () => {
+describe('mqr in-server queues with 2 workers', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it('delivers 1..N exactly once, in order per receiver, to consumers in both workers', async () => {
     const N = 300;
     const run = server({
