@@ -2,18 +2,21 @@ import { lauxlib, lua, lualib, to_jsstring } from 'fengari';
 import { describe, expect, it } from 'vitest';
 
 // The workspace's fengari patch (patches/fengari@0.1.5.patch, see the README) makes a call reuse the
-// CallInfo that an earlier call at the same depth left behind, as C Lua does, instead of allocating
-// one per call. A stale field of a reused frame would show up as a wrong result, a wrong traceback
-// or a broken coroutine: this exercises the ways frames are entered and left, many times over.
+// CallInfo and the stack slots (TValues) that an earlier call at the same depth left behind, as C
+// Lua does, instead of allocating them per call. A stale field of a reused frame, or a slot shared
+// with a closure, would show up as a wrong result, a wrong captured value, a wrong traceback or a
+// broken coroutine: this exercises the ways frames are entered and left, many times over.
 
 function top(L: object): string {
   const text = lua.lua_tolstring(L, -1);
   return text === null ? String(text) : to_jsstring(text);
 }
 
-function run(source: string): string {
+/** Runs `source` in a fresh state; `hookEvery` sets a count hook as the bridge's budget does. */
+function run(source: string, hookEvery = 0): string {
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
+  if (hookEvery > 0) lua.lua_sethook(L, () => {}, lua.LUA_MASKCOUNT, hookEvery);
   const code = new TextEncoder().encode(source);
   if (lauxlib.luaL_loadbufferx(L, code, code.length, code, null) !== lua.LUA_OK) {
     throw new Error(top(L));
@@ -69,6 +72,67 @@ describe('fengari call frames (patched)', () => {
       return tostring(total)
     `);
     expect(result).toBe('50');
+  });
+
+  // Reused slots: a closure keeps the values it captured while later frames at the same height
+  // write theirs, and a slot read before it is written (missing arguments and results, new
+  // locals) is nil, whatever an earlier call left there.
+  const slots = `
+    local function capture(x) local y = x * 2 local f = function() return x + y end return f end
+    local function viaTail(x) local f = function() return x end return (function(g) return g end)(f) end
+    local function fill(a, b, c, d, e, f, g, h) return a, b, c, d, e, f, g, h end
+    local function one() return 1 end
+    local function none() end
+    local function args(a, b, c, d) return select("#", a, b, c, d), a, b, c, d end
+    local function thrower(v) local kept = v local get = function() return kept end error(get, 0) end
+    local function pair() local n = 0 return function() n = n + 1 return n end, function() return n end end
+    local total = 0
+    for round = 1, 40 do
+      local f5, f7 = capture(5), capture(7)
+      fill("a", "b", "c", "d", "e", "f", "g", "h") -- writes over the slots capture() used
+      assert(f5() == 15 and f7() == 21, "captured values")
+      local t = viaTail(round) fill(9, 9, 9, 9, 9, 9, 9, 9)
+      assert(t() == round, "captured through a tail call")
+      local fs = {}
+      for i = 1, 10 do fs[i] = function() return i end end
+      for k = 1, 3 do local v = k * 100 fs[10 + k] = function() return v end if k == 3 then break end end
+      fill(0, 0, 0, 0, 0, 0, 0, 0)
+      for i = 1, 10 do assert(fs[i]() == i, "loop variable") end
+      assert(fs[11]() == 100 and fs[13]() == 300, "block left by break")
+      local ok, get = pcall(thrower, "kept " .. round)
+      fill(1, 2, 3, 4, 5, 6, 7, 8)
+      assert(not ok and get() == "kept " .. round, "captured by a frame that raised")
+      local inc, read = pair() inc() fill(1, 1, 1, 1, 1, 1, 1, 1) inc()
+      assert(read() == 2, "shared upvalue")
+      local co = coroutine.wrap(function(a) local seen = a local g = function() return seen end coroutine.yield(g) seen = seen + 1 return g end)
+      local g1 = co(round) fill(5, 5, 5, 5, 5, 5, 5, 5)
+      assert(g1() == round, "captured inside a suspended coroutine")
+      local g2 = co() fill(6, 6, 6, 6, 6, 6, 6, 6)
+      assert(g2() == round + 1 and g1() == round + 1, "captured by a finished coroutine")
+      -- nil where nothing was written, after the slots held values
+      fill(1, 2, 3, 4, 5, 6, 7, 8)
+      local a, b, c, d = one()
+      assert(a == 1 and b == nil and c == nil and d == nil, "missing results")
+      fill(1, 2, 3, 4, 5, 6, 7, 8)
+      local n, p, q, r, s = args(1)
+      assert(n == 4 and p == 1 and q == nil and r == nil and s == nil, "missing arguments")
+      fill(1, 2, 3, 4, 5, 6, 7, 8)
+      local l1, l2, l3
+      assert(l1 == nil and l2 == nil and l3 == nil, "new locals")
+      assert(select("#", none()) == 0 and select("#", fill(nil, nil)) == 8, "result counts")
+      local packed = { fill(1, nil, 3) }
+      assert(packed[1] == 1 and packed[2] == nil and packed[3] == 3 and packed[4] == nil, "table of results")
+      total = total + 1
+    end
+    return tostring(total)
+  `;
+
+  it('keeps captured values apart from the stack slots later calls reuse, and new slots nil', () => {
+    expect(run(slots)).toBe('40');
+  });
+
+  it('does the same with a count hook on every instruction (the budget hook)', () => {
+    expect(run(slots, 1)).toBe('40');
   });
 
   it('gives the same traceback after frames were reused as on a fresh state', () => {
