@@ -3,18 +3,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { makeCertificates } from '../server/certificates.js';
-import {
-  ask,
-  cleanUpLapps,
-  connect,
-  startLapps,
-  PROCESS_TEST_TIMEOUT_MS,
-} from './lapps-process.js';
-
-afterEach(cleanUpLapps);
+import { ask, connect, describeServers, startLapps } from './lapps-process.js';
 
 // whoami answers with an id unique to its Lua state; pub/sub broadcasts; slow stalls the worker
 // in one uninterruptible call (a backtracking pattern: one VM instruction the count hook cannot cut).
@@ -58,7 +50,7 @@ function cluster(services: Record<string, object>, ws: Record<string, unknown> =
 
 const whoami2 = { whoami: { request_target: '/who', instances: 2 } };
 
-describe('lapps start with 2 workers', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+describeServers('lapps start with 2 workers', () => {
   it('prints the placement; connections land on both workers; SIGTERM exits 0', async () => {
     const run = cluster({ ...whoami2, one: { request_target: '/one', instances: 1 } });
     const [, url] = await run.waitFor(/listening on (ws:\/\/[^\s"]+)/);

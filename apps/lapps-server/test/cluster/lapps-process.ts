@@ -1,25 +1,49 @@
 // A real `lapps start` process from source, for the tests that need whole servers (several worker
 // processes, several servers sharing a Redis): its conf dir, its JSON log lines, and WebSocket
-// helpers. Each test file calls `cleanUpLapps()` after each test.
+// helpers. Test files put their tests in `describeServers`, which cleans up after each test.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { onTestFailed } from 'vitest';
+import { afterEach, describe, onTestFailed } from 'vitest';
 import WebSocket from 'ws';
 
 /**
  * The timeout of a test that starts whole servers: each is a primary and its workers, compiled
  * from source by tsx, and CI runs other packages' suites beside them on 2 cores.
  */
-export const PROCESS_TEST_TIMEOUT_MS = 40_000;
+const PROCESS_TEST_TIMEOUT_MS = 40_000;
 
 const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const children: ChildProcess[] = [];
 const sockets: WebSocket[] = [];
 
+/**
+ * A `describe` for tests that start whole servers: their longer timeout, and every server process
+ * and socket the helpers opened killed or closed after each test.
+ */
+export function describeServers(name: string, body: () => void): void {
+  describe(name, { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+    afterEach(cleanUpLapps);
+    body();
+  });
+}
+
+/** Polls `condition` every 50 ms; fails after `ms` (well before the test's own timeout). */
+export async function waitUntil(
+  what: string,
+  condition: () => boolean,
+  ms = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Kills every server process (its whole group) and closes every socket the helpers opened. */
-export function cleanUpLapps(): void {
+function cleanUpLapps(): void {
   for (const ws of sockets.splice(0)) ws.terminate();
   for (const child of children.splice(0)) {
     try {
@@ -91,15 +115,6 @@ export function startLapps(
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as LogLine);
-  const waitUntil = async (what: string, condition: () => boolean, ms = 20_000) => {
-    const deadline = Date.now() + ms;
-    while (!condition()) {
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${what}: ${stdout}\nstderr: ${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
   const url = async (): Promise<string> => {
     let m: RegExpExecArray | null = null;
     await waitUntil('listening', () => {
@@ -108,7 +123,7 @@ export function startLapps(
     });
     return m![1]!;
   };
-  /** The first match of `pattern` in stdout, once it is there (failing well before the test does). */
+  /** The first match of `pattern` in stdout, once it is there. */
   const waitFor = async (pattern: RegExp, ms = 15_000): Promise<RegExpExecArray> => {
     let m: RegExpExecArray | null = null;
     await waitUntil(

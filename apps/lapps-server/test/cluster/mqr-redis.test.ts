@@ -2,22 +2,14 @@
 // message posted on one is received on the other, a bcast reaches the clients of both, and a Redis
 // that dies mid-test makes posts fail cleanly until it is back. Real processes and a real
 // redis-server (scripts/setup.sh installs it), started on a loopback port by the test.
-import { afterAll, afterEach, describe, expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type WebSocket from 'ws';
 import {
   type RedisServer,
   redisCase,
   startRedisServer,
 } from '../../../../packages/mqr/test/redis-server.js';
-import {
-  ask,
-  cleanUpLapps,
-  connect,
-  startLapps,
-  PROCESS_TEST_TIMEOUT_MS,
-} from './lapps-process.js';
-
-afterEach(cleanUpLapps);
+import { ask, connect, describeServers, startLapps, waitUntil } from './lapps-process.js';
 
 // `relay` (network): "sub" subscribes the connection to bcast channel 8; "post:<text>" posts
 // <text> to the queue `jobs` and answers "posted" or "post failed: <why>".
@@ -73,15 +65,7 @@ function inbox(ws: WebSocket): string[] {
   return messages;
 }
 
-async function until(what: string, condition: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-describe('mqr over Redis: two servers', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+describeServers('mqr over Redis: two servers', () => {
   let redis: RedisServer | undefined;
   afterAll(async () => {
     await redis?.stop();
@@ -105,7 +89,7 @@ describe('mqr over Redis: two servers', { timeout: PROCESS_TEST_TIMEOUT_MS }, ()
 
       // Posted on A, taken by B's consumer, broadcast from B to both servers' clients.
       expect(await ask(onA, 'post:first')).toBe('posted');
-      await until(
+      await waitUntil(
         'both clients got it',
         () => gotA.includes('got first') && gotB.includes('got first'),
       );
@@ -132,7 +116,7 @@ describe('mqr over Redis: two servers', { timeout: PROCESS_TEST_TIMEOUT_MS }, ()
         if (answer !== 'posted') await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(answer).toBe('posted');
-      await until('the consumer took it after the outage', () => gotB.includes('got second'));
+      await waitUntil('the consumer took it after the outage', () => gotB.includes('got second'));
     },
     60_000,
   );

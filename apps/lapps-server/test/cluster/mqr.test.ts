@@ -1,17 +1,8 @@
 // mqr's in-server queues in `lapps start` with 2 worker processes: the queues live in the primary,
 // receivers in different workers compete for them, and a standalone service waiting in q:recv()
 // leaves the worker free to serve its network services. Real processes, run from source.
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  ask,
-  cleanUpLapps,
-  connect,
-  type LogLine,
-  startLapps,
-  PROCESS_TEST_TIMEOUT_MS,
-} from './lapps-process.js';
-
-afterEach(cleanUpLapps);
+import { expect, it } from 'vitest';
+import { ask, connect, describeServers, type LogLine, startLapps } from './lapps-process.js';
 
 const server = (services: Record<string, object>) => startLapps(SERVICES, services);
 
@@ -79,7 +70,7 @@ const got = (lines: LogLine[]) =>
       return { value: value!, instance: Number(instance), worker: l.worker };
     });
 
-describe('mqr in-server queues with 2 workers', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+describeServers('mqr in-server queues with 2 workers', () => {
   it('delivers 1..N exactly once, in order per receiver, to consumers in both workers', async () => {
     const N = 300;
     const run = server({

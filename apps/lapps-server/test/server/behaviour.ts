@@ -327,8 +327,8 @@ export function serverBehaviour(transport: Transport): void {
       const reply = readUntilClosed(socket);
       const messages = [Buffer.from('first'), Buffer.alloc(300, 7), Buffer.from('last words')];
       // While another client's message keeps the server busy, the Upgrade, three messages and the
-      // end of the client's side arrive: the server then reads the bytes and the FIN in one turn,
-      // the case where Node would end the socket before the replies of that turn were written.
+      // end of the client's side arrive together: every reply must still be written before the
+      // server acts on the end (it does; this pins it).
       const staller = client(server, '/failing', certs);
       await opened(staller);
       const stalled = nextMessage(staller);
